@@ -1,0 +1,63 @@
+# HyV top-level build.  `make help` lists the targets.
+#
+# The two commands of the README:
+#   make demo   boot the lab and show a guest using the host's RDMA device
+#   make check  install, build, lint, unit and end-to-end tests
+#
+# Every target installs what it needs from Debian's packages first
+# (tools/install-deps, idempotent), so a fresh Debian 12 machine needs
+# nothing else.
+
+SHELL := /bin/bash
+TOP := $(CURDIR)
+BUILD := $(TOP)/build
+CMAKE_BUILD_TYPE ?= RelWithDebInfo
+
+.PHONY: all deps modules userspace qemu siw lint unit e2e check demo clean help
+
+all: modules userspace qemu siw
+
+help:
+	@echo 'make [all]    build kernel modules (6.1), hyvd/hyvctl, patched QEMU, siw.ko'
+	@echo 'make check    everything below, ending in "N passed, N failed"'
+	@echo 'make demo     boot the lab and show a guest using the host RDMA device'
+	@echo 'make lint     checkpatch/W=1/sparse on 6.1 and 6.12, QEMU series checks'
+	@echo 'make unit     hyvd/hyvctl unit tests and fuzz smoke runs'
+	@echo 'make e2e      end-to-end tests in the lab'
+	@echo 'make deps     install build dependencies (root)'
+
+deps:
+	tools/install-deps
+
+modules: deps
+	tools/build-kmod 6.1
+
+userspace: deps
+	cmake -S userspace -B $(BUILD)/userspace -G Ninja \
+		-DCMAKE_BUILD_TYPE=$(CMAKE_BUILD_TYPE)
+	ninja -C $(BUILD)/userspace
+
+qemu: deps
+	tools/build-qemu
+
+siw: deps
+	tools/build-siw
+
+lint: deps
+	tools/lint-kernel
+	tools/lint-qemu-patches
+
+unit: userspace
+	ctest --test-dir $(BUILD)/userspace --output-on-failure
+
+e2e: all
+	tests/e2e/run-all
+
+check:
+	tests/run
+
+demo: all
+	tools/hyv-lab demo
+
+clean:
+	rm -rf $(BUILD)
