@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio_hyv control request path: requests travel as descriptor chains on
+ * the control virtqueue, any number of them in flight from any number of
+ * threads; the virtqueue callback completes them.
+ */
+#include <linux/err.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/virtio_config.h>
+
+#include "virtio_hyv.h"
+#include "trace.h"
+
+struct virtio_hyv_req *virtio_hyv_req_alloc(unsigned int req_len,
+					    unsigned int resp_len, gfp_t gfp)
+{
+	struct virtio_hyv_req *req;
+
+	req = kzalloc(sizeof(*req), gfp);
+	if (!req)
+		return NULL;
+	if (req_len) {
+		req->req_buf = kzalloc(req_len, gfp);
+		if (!req->req_buf)
+			goto err_free_req;
+	}
+	if (resp_len) {
+		req->resp_buf = kzalloc(resp_len, gfp);
+		if (!req->resp_buf)
+			goto err_free_req_buf;
+	}
+	kref_init(&req->ref);
+	init_completion(&req->done);
+	req->req_len = req_len;
+	req->resp_len = resp_len;
+	return req;
+
+err_free_req_buf:
+	kfree(req->req_buf);
+err_free_req:
+	kfree(req);
+	return NULL;
+}
+
+static void virtio_hyv_req_release(struct kref *ref)
+{
+	struct virtio_hyv_req *req = container_of(ref, struct virtio_hyv_req,
+						  ref);
+
+	kfree(req->resp_buf);
+	kfree(req->req_buf);
+	kfree(req);
+}
+
+/* Drops the caller's reference; may be called whatever exec returned. */
+void virtio_hyv_req_put(struct virtio_hyv_req *req)
+{
+	kref_put(&req->ref, virtio_hyv_req_release);
+}
+
+/*
+ * Hands a request back to its submitter and drops the device's reference.
+ * Called with ctrl_lock held.
+ */
+static void virtio_hyv_req_finish(struct virtio_hyv *hyv,
+				  struct virtio_hyv_req *req,
+				  unsigned int used_len, int error)
+{
+	trace_virtio_hyv_req_complete(hyv->vdev->index, req->id, used_len,
+				      error);
+	req->used_len = used_len;
+	req->error = error;
+	complete(&req->done);
+	virtio_hyv_req_put(req);
+}
+
+void virtio_hyv_ctrl_done(struct virtqueue *vq)
+{
+	struct virtio_hyv *hyv = vdev_to_hyv(vq->vdev);
+	struct virtio_hyv_req *req;
+	unsigned long flags;
+	unsigned int len;
+	bool freed = false;
+
+	spin_lock_irqsave(&hyv->ctrl_lock, flags);
+	do {
+		virtqueue_disable_cb(vq);
+		while ((req = virtqueue_get_buf(vq, &len))) {
+			virtio_hyv_req_finish(hyv, req, len, 0);
+			freed = true;
+		}
+	} while (!virtqueue_enable_cb(vq));
+	if (freed)
+		WRITE_ONCE(hyv->ctrl_completions, hyv->ctrl_completions + 1);
+	spin_unlock_irqrestore(&hyv->ctrl_lock, flags);
+
+	if (freed)
+		wake_up_all(&hyv->ctrl_space);
+}
+
+static bool virtio_hyv_ctrl_changed(struct virtio_hyv *hyv,
+				    unsigned long completions)
+{
+	return READ_ONCE(hyv->ctrl_completions) != completions ||
+	       READ_ONCE(hyv->ctrl_stopped);
+}
+
+/*
+ * Puts a request on the ring, waiting (killable) for free slots while the
+ * ring is full.  On success the device owns one reference to @req.
+ */
+static int virtio_hyv_ctrl_add(struct virtio_hyv *hyv,
+			       struct virtio_hyv_req *req,
+			       struct scatterlist *sgs[], unsigned int out_sgs,
+			       unsigned int in_sgs)
+{
+	struct virtqueue *vq = hyv->ctrl_vq;
+	unsigned long completions;
+	unsigned long flags;
+	bool notify = false;
+	int ret;
+
+	/* Without indirect descriptors such a chain would never fit. */
+	if (out_sgs + in_sgs > virtqueue_get_vring_size(vq))
+		return -EINVAL;
+
+	for (;;) {
+		spin_lock_irqsave(&hyv->ctrl_lock, flags);
+		if (hyv->ctrl_stopped) {
+			ret = -ENODEV;
+		} else {
+			ret = virtqueue_add_sgs(vq, sgs, out_sgs, in_sgs, req,
+						GFP_ATOMIC);
+			if (!ret) {
+				/* The device's; the callback needs our lock. */
+				kref_get(&req->ref);
+				req->id = hyv->next_req_id++;
+				trace_virtio_hyv_req_submit(hyv->vdev->index,
+							    req->id, out_sgs,
+							    in_sgs);
+				notify = virtqueue_kick_prepare(vq);
+			}
+		}
+		completions = hyv->ctrl_completions;
+		spin_unlock_irqrestore(&hyv->ctrl_lock, flags);
+
+		if (ret != -ENOSPC)
+			break;
+		dev_dbg(&hyv->vdev->dev, "control ring full, waiting\n");
+		if (wait_event_killable(hyv->ctrl_space,
+					virtio_hyv_ctrl_changed(hyv,
+								completions)))
+			return -EINTR;
+	}
+
+	if (notify)
+		virtqueue_notify(vq);
+	return ret;
+}
+
+/**
+ * virtio_hyv_req_exec_sgs() - send a request made of caller-built sgs
+ * @hyv: the device
+ * @req: the request; every sg must point into its buffers
+ * @sgs: @out_sgs driver-readable lists followed by @in_sgs device-writable
+ * @out_sgs: number of driver-readable lists
+ * @in_sgs: number of device-writable lists
+ * @timeout: in jiffies, or MAX_SCHEDULE_TIMEOUT
+ *
+ * Nothing about the chain is checked against the protocol: the debugfs
+ * injector uses this to send malformed chains on purpose.  A request is
+ * executed at most once.
+ *
+ * Return: 0 once the device completed the request (req->used_len is then
+ * valid), -ENODEV when the device went away first, -ETIMEDOUT, -EINTR when
+ * the caller was killed, -ENOMEM or -EINVAL when the chain could not be
+ * queued.
+ */
+int virtio_hyv_req_exec_sgs(struct virtio_hyv *hyv, struct virtio_hyv_req *req,
+			    struct scatterlist *sgs[], unsigned int out_sgs,
+			    unsigned int in_sgs, long timeout)
+{
+	long left;
+	int ret;
+
+	ret = virtio_hyv_ctrl_add(hyv, req, sgs, out_sgs, in_sgs);
+	if (ret)
+		return ret;
+
+	left = wait_for_completion_killable_timeout(&req->done, timeout);
+	if (left < 0)
+		return -EINTR;
+	if (!left)
+		return -ETIMEDOUT;
+	return req->error;
+}
+
+/**
+ * virtio_hyv_req_exec() - send a well-formed request and check the answer
+ * @hyv: the device
+ * @req: the request: a request header and payload in req_buf, room for a
+ *       response header and payload in resp_buf
+ * @timeout: in jiffies, or MAX_SCHEDULE_TIMEOUT
+ *
+ * Return: 0 when the device completed the request with status 0; the
+ * negated device status when it failed it; -EIO when the device wrote less
+ * than a response header or more than resp_len; -EPROTO for a status that
+ * is no errno; otherwise as virtio_hyv_req_exec_sgs().
+ */
+int virtio_hyv_req_exec(struct virtio_hyv *hyv, struct virtio_hyv_req *req,
+			long timeout)
+{
+	const struct virtio_hyv_resp_hdr *resp = req->resp_buf;
+	struct scatterlist req_sg, resp_sg;
+	struct scatterlist *sgs[] = { &req_sg, &resp_sg };
+	u32 status;
+	int ret;
+
+	if (WARN_ON_ONCE(req->req_len < sizeof(struct virtio_hyv_req_hdr) ||
+			 req->req_len > VIRTIO_HYV_MAX_REQ_SIZE ||
+			 req->resp_len < sizeof(*resp) ||
+			 req->resp_len > VIRTIO_HYV_MAX_RESP_SIZE))
+		return -EINVAL;
+
+	sg_init_one(&req_sg, req->req_buf, req->req_len);
+	sg_init_one(&resp_sg, req->resp_buf, req->resp_len);
+	ret = virtio_hyv_req_exec_sgs(hyv, req, sgs, 1, 1, timeout);
+	if (ret)
+		return ret;
+
+	if (req->used_len < sizeof(*resp) || req->used_len > req->resp_len) {
+		dev_dbg(&hyv->vdev->dev, "req %llu: bad used length %u\n",
+			req->id, req->used_len);
+		return -EIO;
+	}
+	status = le32_to_cpu(resp->status);
+	if (status > MAX_ERRNO) {
+		dev_dbg(&hyv->vdev->dev, "req %llu: bad status %u\n",
+			req->id, status);
+		return -EPROTO;
+	}
+	return -(int)status;
+}
+
+void virtio_hyv_ctrl_init(struct virtio_hyv *hyv)
+{
+	spin_lock_init(&hyv->ctrl_lock);
+	init_waitqueue_head(&hyv->ctrl_space);
+}
+
+/* Refuses new requests; called before the device is reset. */
+void virtio_hyv_ctrl_stop(struct virtio_hyv *hyv)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&hyv->ctrl_lock, flags);
+	WRITE_ONCE(hyv->ctrl_stopped, true);
+	spin_unlock_irqrestore(&hyv->ctrl_lock, flags);
+	wake_up_all(&hyv->ctrl_space);
+}
+
+/*
+ * Completes every request still on the ring; called once the device is
+ * reset, so that it no longer touches the buffers.  Answers the device had
+ * already given are delivered, the rest fail with -ENODEV.
+ */
+void virtio_hyv_ctrl_drain(struct virtio_hyv *hyv)
+{
+	struct virtqueue *vq = hyv->ctrl_vq;
+	struct virtio_hyv_req *req;
+	unsigned long flags;
+	unsigned int len;
+
+	spin_lock_irqsave(&hyv->ctrl_lock, flags);
+	while ((req = virtqueue_get_buf(vq, &len)))
+		virtio_hyv_req_finish(hyv, req, len, 0);
+	while ((req = virtqueue_detach_unused_buf(vq)))
+		virtio_hyv_req_finish(hyv, req, 0, -ENODEV);
+	spin_unlock_irqrestore(&hyv->ctrl_lock, flags);
+}
