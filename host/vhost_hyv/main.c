@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vhost-hyv: host kernel side of virtio-hyv, HyV's paravirtualized RDMA
+ * control path.
+ *
+ * /dev/vhost-hyv is a vhost device in the vhost-vsock mould: QEMU owns it
+ * (SET_OWNER, memory table, one control virtqueue), starts and stops it
+ * with VHOST_HYV_SET_RUNNING, and asks it for a relay fd that it passes to
+ * the hyvd broker.  Requests the guest queues are validated here and relayed
+ * to the broker; its answers are copied back into the guest.
+ *
+ * This file: the device file, its ioctls, and the life cycle of the control
+ * virtqueue (start, stop, reset, release).  Lock rules: vhost_hyv.h.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vhost.h>
+#include <linux/vhost_hyv.h>
+#include <hyv/vhost_compat.h>
+
+#include "vhost_hyv.h"
+
+enum {
+	VHOST_HYV_FEATURES = VHOST_FEATURES |
+			     (1ULL << VIRTIO_F_ACCESS_PLATFORM)
+};
+
+enum {
+	VHOST_HYV_BACKEND_FEATURES = (1ULL << VHOST_BACKEND_F_IOTLB_MSG_V2)
+};
+
+static long vhost_hyv_start(struct vhost_hyv *vh)
+{
+	struct vhost_virtqueue *vq = &vh->ctrlq;
+	long err;
+
+	mutex_lock(&vh->dev.mutex);
+	err = vhost_dev_check_owner(&vh->dev);
+	if (err)
+		goto out;
+
+	mutex_lock(&vq->mutex);
+	if (!vhost_vq_access_ok(vq)) {
+		err = -EFAULT;
+	} else if (!vhost_vq_get_backend(vq)) {
+		vhost_vq_set_backend(vq, vh);
+		err = vhost_vq_init_access(vq);
+		if (err)
+			vhost_vq_set_backend(vq, NULL);
+	}
+	mutex_unlock(&vq->mutex);
+
+	/* Take the requests the guest queued while the ring was stopped. */
+	if (!err)
+		vhost_poll_queue(&vq->poll);
+out:
+	mutex_unlock(&vh->dev.mutex);
+	return err;
+}
+
+/* Stops taking chains from the ring.  Caller holds dev.mutex. */
+static void vhost_hyv_stop_ctrlq(struct vhost_hyv *vh)
+{
+	mutex_lock(&vh->ctrlq.mutex);
+	vhost_vq_set_backend(&vh->ctrlq, NULL);
+	mutex_unlock(&vh->ctrlq.mutex);
+}
+
+/*
+ * Gives the guest back every head it lent us before QEMU may reconfigure
+ * or reset the ring: unanswered requests complete with ECONNRESET (the
+ * broker's later answers to them get -ENOENT), answered ones with their
+ * answer.  The handler runs until the relay is empty or a run makes no
+ * progress (worker killed, IOTLB miss); what is left then belongs to the old
+ * ring generation and is dropped instead of completed.
+ * Caller: the owner, holding dev.mutex, with the ring stopped.
+ */
+static void vhost_hyv_drain_ctrlq(struct vhost_hyv *vh)
+{
+	unsigned int left, before;
+
+	hyv_relay_fail_all(vh->relay, ECONNRESET);
+	left = hyv_relay_nr_requests(vh->relay);
+	while (left) {
+		before = left;
+		vhost_poll_queue(&vh->ctrlq.poll);
+		vhost_dev_flush(&vh->dev);
+		left = hyv_relay_nr_requests(vh->relay);
+		if (left >= before)
+			break;
+	}
+	if (left)
+		pr_debug("vmm %d: %u requests left to the old ring\n",
+			 vh->relay->owner_pid, left);
+
+	mutex_lock(&vh->ctrlq.mutex);
+	vh->ring_gen++;
+	mutex_unlock(&vh->ctrlq.mutex);
+}
+
+static long vhost_hyv_stop(struct vhost_hyv *vh)
+{
+	long err;
+
+	mutex_lock(&vh->dev.mutex);
+	err = vhost_dev_check_owner(&vh->dev);
+	if (!err) {
+		vhost_hyv_stop_ctrlq(vh);
+		vhost_hyv_drain_ctrlq(vh);
+	}
+	mutex_unlock(&vh->dev.mutex);
+	return err;
+}
+
+static int vhost_hyv_open(struct inode *inode, struct file *file)
+{
+	struct vhost_hyv *vh;
+
+	/* Large (a virtqueue holds UIO_MAXIOV iovecs): vmalloc may serve it. */
+	vh = kvzalloc(sizeof(*vh), GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL);
+	if (!vh)
+		return -ENOMEM;
+
+	vh->relay = hyv_relay_create(&vh->ctrlq.poll, task_tgid_nr(current));
+	if (!vh->relay)
+		goto err_free_vh;
+
+	vh->vqs[VIRTIO_HYV_VQ_CTRL] = &vh->ctrlq;
+	vh->ctrlq.handle_kick = hyv_ctrlq_handle_kick;
+	vhost_dev_init(&vh->dev, vh->vqs, ARRAY_SIZE(vh->vqs), UIO_MAXIOV,
+		       VHOST_HYV_PKT_WEIGHT, VHOST_HYV_WEIGHT, true, NULL);
+
+	file->private_data = vh;
+	return 0;
+
+err_free_vh:
+	kvfree(vh);
+	return -ENOMEM;
+}
+
+static int vhost_hyv_release(struct inode *inode, struct file *file)
+{
+	struct vhost_hyv *vh = file->private_data;
+
+	/*
+	 * The owner is gone or done: nothing is completed into the ring any
+	 * more.  Stop taking chains; cut the relay loose, so the broker reads
+	 * EOF and nothing it does can queue work here any more; only then
+	 * stop the worker and free the device.
+	 */
+	mutex_lock(&vh->dev.mutex);
+	vhost_hyv_stop_ctrlq(vh);
+	mutex_unlock(&vh->dev.mutex);
+
+	hyv_relay_detach_device(vh->relay);
+	vhost_dev_flush(&vh->dev);
+	vhost_dev_stop(&vh->dev);
+	vhost_dev_cleanup(&vh->dev);
+
+	hyv_relay_put(vh->relay);
+	kvfree(vh);
+	return 0;
+}
+
+/*
+ * As vhost-net's: the ring is drained and stopped, the worker and the mm
+ * are released, and another process may become the owner.  The relay fd
+ * stays valid across the reset.
+ */
+static long vhost_hyv_reset_owner(struct vhost_hyv *vh)
+{
+	struct vhost_iotlb *umem;
+	long err;
+
+	mutex_lock(&vh->dev.mutex);
+	err = vhost_dev_check_owner(&vh->dev);
+	if (err)
+		goto out;
+
+	umem = vhost_dev_reset_owner_prepare();
+	if (!umem) {
+		err = -ENOMEM;
+		goto out;
+	}
+
+	vhost_hyv_stop_ctrlq(vh);
+	vhost_hyv_drain_ctrlq(vh);
+	vhost_dev_stop(&vh->dev);
+	vhost_dev_reset_owner(&vh->dev, umem);
+out:
+	mutex_unlock(&vh->dev.mutex);
+	return err;
+}
+
+static long vhost_hyv_set_features(struct vhost_hyv *vh, u64 features)
+{
+	bool iotlb = features & (1ULL << VIRTIO_F_ACCESS_PLATFORM);
+	long err;
+
+	if (features & ~(u64)VHOST_HYV_FEATURES)
+		return -EOPNOTSUPP;
+
+	mutex_lock(&vh->dev.mutex);
+	if ((features & (1ULL << VHOST_F_LOG_ALL)) &&
+	    !vhost_log_access_ok(&vh->dev)) {
+		err = -EFAULT;
+		goto out;
+	}
+
+	err = hyv_vhost_set_device_iotlb(&vh->dev, iotlb);
+	if (err)
+		goto out;
+
+	mutex_lock(&vh->ctrlq.mutex);
+	vh->ctrlq.acked_features = features;
+	mutex_unlock(&vh->ctrlq.mutex);
+out:
+	mutex_unlock(&vh->dev.mutex);
+	return err;
+}
+
+static long vhost_hyv_get_relay(struct vhost_hyv *vh)
+{
+	long ret;
+
+	mutex_lock(&vh->dev.mutex);
+	ret = vhost_dev_check_owner(&vh->dev);
+	if (!ret)
+		ret = hyv_relay_file_create(vh->relay);
+	mutex_unlock(&vh->dev.mutex);
+
+	pr_debug("vmm %d: relay fd: %ld\n", vh->relay->owner_pid, ret);
+	return ret;
+}
+
+static long vhost_hyv_ioctl(struct file *file, unsigned int ioctl,
+			    unsigned long arg)
+{
+	struct vhost_hyv *vh = file->private_data;
+	void __user *argp = (void __user *)arg;
+	u64 features;
+	int running;
+	long ret;
+
+	switch (ioctl) {
+	case VHOST_HYV_SET_RUNNING:
+		if (copy_from_user(&running, argp, sizeof(running)))
+			return -EFAULT;
+		if (running != 0 && running != 1)
+			return -EINVAL;
+		return running ? vhost_hyv_start(vh) : vhost_hyv_stop(vh);
+	case VHOST_HYV_GET_RELAY:
+		return vhost_hyv_get_relay(vh);
+	case VHOST_RESET_OWNER:
+		return vhost_hyv_reset_owner(vh);
+	case VHOST_GET_FEATURES:
+		features = VHOST_HYV_FEATURES;
+		if (copy_to_user(argp, &features, sizeof(features)))
+			return -EFAULT;
+		return 0;
+	case VHOST_SET_FEATURES:
+		if (copy_from_user(&features, argp, sizeof(features)))
+			return -EFAULT;
+		return vhost_hyv_set_features(vh, features);
+	case VHOST_GET_BACKEND_FEATURES:
+		features = VHOST_HYV_BACKEND_FEATURES;
+		if (copy_to_user(argp, &features, sizeof(features)))
+			return -EFAULT;
+		return 0;
+	case VHOST_SET_BACKEND_FEATURES:
+		if (copy_from_user(&features, argp, sizeof(features)))
+			return -EFAULT;
+		if (features & ~(u64)VHOST_HYV_BACKEND_FEATURES)
+			return -EOPNOTSUPP;
+		vhost_set_backend_features(&vh->dev, features);
+		return 0;
+	default:
+		mutex_lock(&vh->dev.mutex);
+		ret = vhost_dev_ioctl(&vh->dev, ioctl, argp);
+		if (ret == -ENOIOCTLCMD)
+			ret = vhost_vring_ioctl(&vh->dev, ioctl, argp);
+		else
+			vhost_dev_flush(&vh->dev);
+		mutex_unlock(&vh->dev.mutex);
+		return ret;
+	}
+}
+
+/* read/write/poll on the device carry vhost's IOTLB messages to QEMU. */
+static ssize_t vhost_hyv_chr_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct vhost_hyv *vh = iocb->ki_filp->private_data;
+
+	return vhost_chr_read_iter(&vh->dev, to,
+				   iocb->ki_filp->f_flags & O_NONBLOCK);
+}
+
+static ssize_t vhost_hyv_chr_write_iter(struct kiocb *iocb,
+					struct iov_iter *from)
+{
+	struct vhost_hyv *vh = iocb->ki_filp->private_data;
+
+	return vhost_chr_write_iter(&vh->dev, from);
+}
+
+static __poll_t vhost_hyv_chr_poll(struct file *file, poll_table *wait)
+{
+	struct vhost_hyv *vh = file->private_data;
+
+	return vhost_chr_poll(file, &vh->dev, wait);
+}
+
+static const struct file_operations vhost_hyv_fops = {
+	.owner		= THIS_MODULE,
+	.open		= vhost_hyv_open,
+	.release	= vhost_hyv_release,
+	.llseek		= noop_llseek,
+	.unlocked_ioctl	= vhost_hyv_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.read_iter	= vhost_hyv_chr_read_iter,
+	.write_iter	= vhost_hyv_chr_write_iter,
+	.poll		= vhost_hyv_chr_poll,
+};
+
+static struct miscdevice vhost_hyv_misc = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "vhost-hyv",
+	.fops	= &vhost_hyv_fops,
+};
+module_misc_device(vhost_hyv_misc);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Host kernel accelerator for virtio-hyv (HyV RDMA control path)");

@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The relay: requests between the control virtqueue and the broker.
+ *
+ * This file owns the request state machine described in vhost_hyv.h; the
+ * control queue handler feeds it and drains it, the relay fd (relay_file.c)
+ * reads and answers it.  Every transition happens under relay->lock, which
+ * also makes "the device is still there" and "queue the handler" one atomic
+ * step.
+ */
+#include <linux/poll.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+
+#include "vhost_hyv.h"
+#include "trace.h"
+
+struct hyv_request *hyv_request_alloc(u32 req_len)
+{
+	struct hyv_request *req;
+
+	req = kzalloc(struct_size(req, req, req_len), GFP_KERNEL_ACCOUNT);
+	if (!req)
+		return NULL;
+
+	req->req_len = req_len;
+	kref_init(&req->ref);
+	INIT_LIST_HEAD(&req->node);
+	INIT_HLIST_NODE(&req->inflight_node);
+	req->state = HYV_REQ_DETACHED;
+	return req;
+}
+
+static void hyv_request_free(struct kref *ref)
+{
+	struct hyv_request *req = container_of(ref, struct hyv_request, ref);
+
+	kfree(req->resp);
+	kfree(req);
+}
+
+void hyv_request_put(struct hyv_request *req)
+{
+	kref_put(&req->ref, hyv_request_free);
+}
+
+struct hyv_relay *hyv_relay_create(struct vhost_poll *ctrlq_poll,
+				   pid_t owner_pid)
+{
+	struct hyv_relay *relay;
+
+	relay = kzalloc(sizeof(*relay), GFP_KERNEL_ACCOUNT);
+	if (!relay)
+		return NULL;
+
+	kref_init(&relay->ref);
+	spin_lock_init(&relay->lock);
+	init_waitqueue_head(&relay->readers);
+	relay->ctrlq_poll = ctrlq_poll;
+	relay->owner_pid = owner_pid;
+	INIT_LIST_HEAD(&relay->pending);
+	INIT_LIST_HEAD(&relay->done);
+	hash_init(relay->inflight);
+	return relay;
+}
+
+static void hyv_relay_free(struct kref *ref)
+{
+	struct hyv_relay *relay = container_of(ref, struct hyv_relay, ref);
+
+	/* Both owners detached, and each detach empties the relay. */
+	WARN_ON(relay->nr_requests);
+	kfree(relay);
+}
+
+void hyv_relay_put(struct hyv_relay *relay)
+{
+	kref_put(&relay->ref, hyv_relay_free);
+}
+
+static bool hyv_relay_device_gone(struct hyv_relay *relay)
+{
+	return !relay->ctrlq_poll;
+}
+
+/* Runs the control queue handler so that it completes the done list. */
+static void hyv_relay_kick_ctrlq(struct hyv_relay *relay)
+{
+	lockdep_assert_held(&relay->lock);
+
+	if (!hyv_relay_device_gone(relay))
+		vhost_poll_queue(relay->ctrlq_poll);
+}
+
+/*
+ * Called by the device's release, after its virtqueue has stopped taking
+ * requests.  Every request is dropped: the ring they came from is going
+ * away, and the broker's later answers get -ENOENT.  Readers see EOF.
+ */
+void hyv_relay_detach_device(struct hyv_relay *relay)
+{
+	struct hyv_request *req, *tmp;
+	struct hlist_node *next;
+	LIST_HEAD(dropped);
+	int bkt;
+
+	spin_lock(&relay->lock);
+	WRITE_ONCE(relay->ctrlq_poll, NULL);
+	list_splice_init(&relay->pending, &dropped);
+	list_splice_tail_init(&relay->done, &dropped);
+	hash_for_each_safe(relay->inflight, bkt, next, req, inflight_node) {
+		hash_del(&req->inflight_node);
+		list_add_tail(&req->node, &dropped);
+	}
+	list_for_each_entry(req, &dropped, node) {
+		req->state = HYV_REQ_DETACHED;
+		trace_vhost_hyv_request_dropped(relay->owner_pid, req);
+	}
+	relay->nr_requests = 0;
+	spin_unlock(&relay->lock);
+
+	wake_up_interruptible_poll(&relay->readers, EPOLLHUP);
+
+	list_for_each_entry_safe(req, tmp, &dropped, node) {
+		list_del_init(&req->node);
+		hyv_request_put(req);
+	}
+}
+
+/* Marks the relay fd open, on behalf of a new relay file. */
+int hyv_relay_attach_file(struct hyv_relay *relay)
+{
+	int err = 0;
+
+	spin_lock(&relay->lock);
+	if (relay->file_open)
+		err = -EBUSY;
+	else if (hyv_relay_device_gone(relay))
+		err = -ENODEV;
+	else
+		relay->file_open = true;
+	if (!err)
+		kref_get(&relay->ref);
+	spin_unlock(&relay->lock);
+	return err;
+}
+
+static void hyv_relay_fail_locked(struct hyv_relay *relay,
+				  struct hyv_request *req, u32 status)
+{
+	req->status = status;
+	req->state = HYV_REQ_DONE;
+	list_add_tail(&req->node, &relay->done);
+}
+
+static bool hyv_relay_fail_all_locked(struct hyv_relay *relay, u32 status)
+{
+	struct hyv_request *req, *tmp;
+	struct hlist_node *next;
+	bool failed = false;
+	int bkt;
+
+	lockdep_assert_held(&relay->lock);
+
+	hash_for_each_safe(relay->inflight, bkt, next, req, inflight_node) {
+		hash_del(&req->inflight_node);
+		hyv_relay_fail_locked(relay, req, status);
+		failed = true;
+	}
+	list_for_each_entry_safe(req, tmp, &relay->pending, node) {
+		list_del(&req->node);
+		hyv_relay_fail_locked(relay, req, status);
+		failed = true;
+	}
+	return failed;
+}
+
+/*
+ * Fails every request the broker has not answered with @status, and has
+ * the control queue handler complete them.  The broker's later answers to
+ * them get -ENOENT.
+ */
+void hyv_relay_fail_all(struct hyv_relay *relay, u32 status)
+{
+	spin_lock(&relay->lock);
+	if (hyv_relay_fail_all_locked(relay, status))
+		hyv_relay_kick_ctrlq(relay);
+	spin_unlock(&relay->lock);
+}
+
+/*
+ * The relay fd was closed: whatever the broker had not answered, read or
+ * not, completes with ECONNRESET; new requests fail with ENOTCONN until
+ * another relay fd is opened.  One critical section, so that no request
+ * slips in between.
+ */
+void hyv_relay_detach_file(struct hyv_relay *relay)
+{
+	spin_lock(&relay->lock);
+	relay->file_open = false;
+	if (hyv_relay_fail_all_locked(relay, ECONNRESET))
+		hyv_relay_kick_ctrlq(relay);
+	spin_unlock(&relay->lock);
+
+	hyv_relay_put(relay);
+}
+
+unsigned int hyv_relay_nr_requests(struct hyv_relay *relay)
+{
+	unsigned int nr;
+
+	spin_lock(&relay->lock);
+	nr = relay->nr_requests;
+	spin_unlock(&relay->lock);
+	return nr;
+}
+
+/*
+ * Queues @req for the broker, taking over the caller's reference.
+ * -ENOTCONN when no relay fd is open; the caller keeps @req then.
+ */
+int hyv_relay_submit(struct hyv_relay *relay, struct hyv_request *req)
+{
+	spin_lock(&relay->lock);
+	if (!relay->file_open || hyv_relay_device_gone(relay)) {
+		spin_unlock(&relay->lock);
+		return -ENOTCONN;
+	}
+	req->id = ++relay->last_id;
+	req->state = HYV_REQ_PENDING;
+	list_add_tail(&req->node, &relay->pending);
+	relay->nr_requests++;
+	trace_vhost_hyv_request_queued(relay->owner_pid, req);
+	spin_unlock(&relay->lock);
+
+	wake_up_interruptible_poll(&relay->readers, EPOLLIN | EPOLLRDNORM);
+	return 0;
+}
+
+/*
+ * Moves up to @max done requests to @list, with their references, for the
+ * control queue handler to complete.  Returns whether more are left.
+ */
+bool hyv_relay_take_done(struct hyv_relay *relay, struct list_head *list,
+			 unsigned int max)
+{
+	struct hyv_request *req, *tmp;
+	bool more;
+
+	spin_lock(&relay->lock);
+	list_for_each_entry_safe(req, tmp, &relay->done, node) {
+		if (!max--)
+			break;
+		req->state = HYV_REQ_DETACHED;
+		list_move_tail(&req->node, list);
+		relay->nr_requests--;
+	}
+	more = !list_empty(&relay->done);
+	spin_unlock(&relay->lock);
+	return more;
+}
+
+static bool hyv_relay_readable(struct hyv_relay *relay)
+{
+	/* Unlocked hint for wait_event; hyv_relay_claim() checks again. */
+	return !list_empty(&relay->pending) ||
+	       !READ_ONCE(relay->ctrlq_poll);
+}
+
+/*
+ * Takes the oldest pending request for a reader and makes it in flight.
+ * On success *reqp holds a reference the reader must put (or hand to
+ * hyv_relay_unclaim()); *reqp is NULL once the device is gone (EOF).
+ */
+int hyv_relay_claim(struct hyv_relay *relay, bool nonblock,
+		    struct hyv_request **reqp)
+{
+	struct hyv_request *req;
+	int err;
+
+	*reqp = NULL;
+	spin_lock(&relay->lock);
+	while (list_empty(&relay->pending) && !hyv_relay_device_gone(relay)) {
+		spin_unlock(&relay->lock);
+		if (nonblock)
+			return -EAGAIN;
+		err = wait_event_interruptible(relay->readers,
+					       hyv_relay_readable(relay));
+		if (err)
+			return err;
+		spin_lock(&relay->lock);
+	}
+
+	if (!hyv_relay_device_gone(relay)) {
+		req = list_first_entry(&relay->pending, struct hyv_request,
+				       node);
+		list_del_init(&req->node);
+		req->state = HYV_REQ_INFLIGHT;
+		hash_add(relay->inflight, &req->inflight_node, req->id);
+		kref_get(&req->ref);
+		trace_vhost_hyv_request_relayed(relay->owner_pid, req);
+		*reqp = req;
+	}
+	spin_unlock(&relay->lock);
+	return 0;
+}
+
+/*
+ * The reader could not copy @req out: put it back at the head of the
+ * pending list, unless it was failed or dropped meanwhile, and drop the
+ * reader's reference.
+ */
+void hyv_relay_unclaim(struct hyv_relay *relay, struct hyv_request *req)
+{
+	bool requeued = false;
+
+	spin_lock(&relay->lock);
+	if (req->state == HYV_REQ_INFLIGHT) {
+		hash_del(&req->inflight_node);
+		req->state = HYV_REQ_PENDING;
+		list_add(&req->node, &relay->pending);
+		requeued = true;
+	}
+	spin_unlock(&relay->lock);
+
+	if (requeued)
+		wake_up_interruptible_poll(&relay->readers,
+					   EPOLLIN | EPOLLRDNORM);
+	hyv_request_put(req);
+}
+
+static struct hyv_request *hyv_relay_find_inflight(struct hyv_relay *relay,
+						   u64 id)
+{
+	struct hyv_request *req;
+
+	lockdep_assert_held(&relay->lock);
+
+	hash_for_each_possible(relay->inflight, req, inflight_node, id)
+		if (req->id == id)
+			return req;
+	return NULL;
+}
+
+/*
+ * Attaches the broker's answer @resp (kmalloc'ed, @resp_len bytes) to the
+ * in-flight request @id and has the control queue handler complete it.
+ * Takes over @resp on success.  -ENOENT: @id is not in flight (never
+ * read, already answered, or failed by a ring stop); -EMSGSIZE: the chain
+ * has no room for @resp_len bytes, and the request stays in flight.
+ */
+int hyv_relay_answer(struct hyv_relay *relay, u64 id, void *resp,
+		     u32 resp_len)
+{
+	struct hyv_request *req;
+	int err = 0;
+
+	spin_lock(&relay->lock);
+	req = hyv_relay_find_inflight(relay, id);
+	if (!req) {
+		err = -ENOENT;
+	} else if (resp_len > req->resp_max) {
+		err = -EMSGSIZE;
+	} else {
+		hash_del(&req->inflight_node);
+		req->resp = resp;
+		req->resp_len = resp_len;
+		req->state = HYV_REQ_DONE;
+		list_add_tail(&req->node, &relay->done);
+		hyv_relay_kick_ctrlq(relay);
+	}
+	spin_unlock(&relay->lock);
+	return err;
+}
+
+__poll_t hyv_relay_poll_mask(struct hyv_relay *relay)
+{
+	__poll_t mask = EPOLLOUT | EPOLLWRNORM;
+
+	spin_lock(&relay->lock);
+	if (hyv_relay_device_gone(relay))
+		mask |= EPOLLHUP;
+	else if (!list_empty(&relay->pending))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	spin_unlock(&relay->lock);
+	return mask;
+}

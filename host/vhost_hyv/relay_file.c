@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The relay fd: the broker's end of the relay (VHOST_HYV_GET_RELAY).
+ *
+ * read() returns one request, write() answers one, poll() says which of the
+ * two would make progress.  The file holds a reference to the relay, never
+ * to the vhost device, so it can outlive QEMU's /dev/vhost-hyv fd.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/fs.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/uio.h>
+#include <linux/vhost_hyv.h>
+
+#include "vhost_hyv.h"
+
+static ssize_t hyv_relay_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct hyv_relay *relay = iocb->ki_filp->private_data;
+	bool nonblock = (iocb->ki_filp->f_flags & O_NONBLOCK) ||
+			(iocb->ki_flags & IOCB_NOWAIT);
+	struct vhost_hyv_relay_req hdr;
+	struct hyv_request *req;
+	int err;
+
+	/* Whole requests only: the broker never sees a partial one. */
+	if (iov_iter_count(to) < VHOST_HYV_RELAY_BUF_SIZE)
+		return -EINVAL;
+
+	err = hyv_relay_claim(relay, nonblock, &req);
+	if (err)
+		return err;
+	if (!req)
+		return 0;
+
+	/* The fields read here never change once a request is queued. */
+	hdr.id = req->id;
+	hdr.req_len = req->req_len;
+	hdr.resp_max = req->resp_max;
+	if (copy_to_iter(&hdr, sizeof(hdr), to) != sizeof(hdr) ||
+	    copy_to_iter(req->req, req->req_len, to) != req->req_len) {
+		hyv_relay_unclaim(relay, req);
+		return -EFAULT;
+	}
+
+	hyv_request_put(req);
+	return sizeof(hdr) + hdr.req_len;
+}
+
+static ssize_t hyv_relay_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct hyv_relay *relay = iocb->ki_filp->private_data;
+	size_t count = iov_iter_count(from);
+	struct vhost_hyv_relay_resp hdr;
+	void *resp;
+	int err;
+
+	if (count < sizeof(hdr) + sizeof(struct virtio_hyv_resp_hdr))
+		return -EINVAL;
+	if (!copy_from_iter_full(&hdr, sizeof(hdr), from))
+		return -EFAULT;
+	if (hdr.reserved || hdr.resp_len != count - sizeof(hdr))
+		return -EINVAL;
+	/* No chain can take more; refuse before allocating for it. */
+	if (hdr.resp_len > VIRTIO_HYV_MAX_RESP_SIZE)
+		return -EMSGSIZE;
+
+	resp = kmalloc(hdr.resp_len, GFP_KERNEL_ACCOUNT);
+	if (!resp)
+		return -ENOMEM;
+	if (!copy_from_iter_full(resp, hdr.resp_len, from)) {
+		err = -EFAULT;
+		goto err_free;
+	}
+
+	err = hyv_relay_answer(relay, hdr.id, resp, hdr.resp_len);
+	if (err)
+		goto err_free;
+	return count;
+
+err_free:
+	kfree(resp);
+	return err;
+}
+
+static __poll_t hyv_relay_poll(struct file *file, poll_table *wait)
+{
+	struct hyv_relay *relay = file->private_data;
+
+	poll_wait(file, &relay->readers, wait);
+	return hyv_relay_poll_mask(relay);
+}
+
+static int hyv_relay_release(struct inode *inode, struct file *file)
+{
+	hyv_relay_detach_file(file->private_data);
+	return 0;
+}
+
+static const struct file_operations hyv_relay_fops = {
+	.owner		= THIS_MODULE,
+	.release	= hyv_relay_release,
+	.read_iter	= hyv_relay_read_iter,
+	.write_iter	= hyv_relay_write_iter,
+	.poll		= hyv_relay_poll,
+	.llseek		= noop_llseek,
+};
+
+/* Returns a new O_CLOEXEC relay fd, or -EBUSY while another one is open. */
+int hyv_relay_file_create(struct hyv_relay *relay)
+{
+	int err, fd;
+
+	err = hyv_relay_attach_file(relay);
+	if (err)
+		return err;
+
+	fd = anon_inode_getfd("[vhost-hyv-relay]", &hyv_relay_fops, relay,
+			      O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		hyv_relay_detach_file(relay);
+	return fd;
+}

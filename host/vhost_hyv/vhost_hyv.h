@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vhost_hyv internals shared by the device (main.c), the control queue
+ * handler (ctrlq.c) and the broker relay (relay.c, relay_file.c).
+ *
+ * Objects and lifetimes
+ * ---------------------
+ * struct vhost_hyv is one open /dev/vhost-hyv: the vhost device with the
+ * control virtqueue.  QEMU owns it.  It holds one reference to the relay.
+ *
+ * struct hyv_relay is the queue of requests between the control virtqueue
+ * and the broker.  It is reference counted: the vhost device holds one
+ * reference for its whole life, an open relay fd holds another, so either
+ * can be closed first.  A relay fd that outlives the device reads EOF.
+ *
+ * struct hyv_request is one descriptor chain the guest queued: its
+ * driver-readable bytes, its ring head and its device-writable iovecs (QEMU
+ * addresses, only usable in the vhost worker, which runs in QEMU's mm).
+ * While on the relay it is in exactly one state:
+ *
+ *   PENDING  --read()-->  INFLIGHT  --write()-->  DONE  --ctrlq handler-->
+ *   (pending list)        (inflight table)        (done list)   used ring
+ *
+ * A closed relay fd or a stopped virtqueue moves PENDING and INFLIGHT
+ * requests to DONE with an error status; a released device frees them.
+ * The relay's list membership owns one reference; read() holds a second one
+ * while it copies a request out without the lock.
+ *
+ * Ring generations: a request is completed into the used ring only if the
+ * ring has not been stopped since the request was taken from it
+ * (req->ring_gen == vh->ring_gen).  Stopping drains what it can into the old
+ * ring and then advances the generation, so a late answer can never land
+ * in a ring the guest has since reset and rebuilt.
+ *
+ * Lock rules
+ * ----------
+ * Lock order: vhost_dev.mutex -> vhost_virtqueue.mutex -> hyv_relay.lock.
+ *
+ * vhost_dev.mutex   ioctls and the start/stop/reset paths.
+ * ctrlq.mutex       the ring, the backend pointer, vh->ring_gen, and the
+ *                   requests the handler has taken off the done list.
+ * hyv_relay.lock    (spinlock, innermost) every list, the inflight table,
+ *                   every hyv_request.state, the relay's flags and counters.
+ *                   Nothing sleeps under it; vhost_poll_queue() (an llist
+ *                   add and a wake-up) is called under it so that the device
+ *                   cannot be torn down between the check and the queueing.
+ *
+ * Guest memory is only touched by the vhost worker (the relay's writer is
+ * the broker, whose mm is not QEMU's).
+ */
+#ifndef _VHOST_HYV_H
+#define _VHOST_HYV_H
+
+#include <linux/hashtable.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/uio.h>
+#include <linux/wait.h>
+#include <linux/virtio_hyv.h>
+
+#include "vhost.h"
+
+/*
+ * Work bounds of one run of the control queue handler, as vhost-vsock's:
+ * chains taken from the ring, answered requests completed into it, and
+ * bytes copied either way.
+ */
+#define VHOST_HYV_PKT_WEIGHT	256
+#define VHOST_HYV_WEIGHT	0x80000
+
+struct vhost_hyv {
+	struct vhost_dev dev;
+	struct vhost_virtqueue ctrlq;
+	struct vhost_virtqueue *vqs[VIRTIO_HYV_NUM_VQS];
+	struct hyv_relay *relay;
+	u64 ring_gen;		/* ctrlq.mutex */
+};
+
+static inline struct vhost_hyv *to_vhost_hyv(struct vhost_dev *dev)
+{
+	return container_of(dev, struct vhost_hyv, dev);
+}
+
+enum hyv_request_state {
+	HYV_REQ_PENDING,	/* waiting for the broker to read it */
+	HYV_REQ_INFLIGHT,	/* read by the broker, not answered */
+	HYV_REQ_DONE,		/* answered or failed, not in the ring yet */
+	HYV_REQ_DETACHED,	/* off the relay */
+};
+
+struct hyv_request {
+	struct kref ref;
+	enum hyv_request_state state;	/* relay->lock */
+	struct list_head node;		/* pending or done list */
+	struct hlist_node inflight_node;
+	u64 id;				/* unique per relay, never reused */
+	u64 ring_gen;
+	unsigned int head;
+	unsigned int nr_resp_iov;
+	struct iovec resp_iov[VIRTIO_HYV_MAX_CHAIN_DESCS];
+	u32 resp_max;			/* bytes in resp_iov */
+	u32 status;			/* DONE without resp: completion status */
+	void *resp;			/* DONE with resp: the broker's answer */
+	u32 resp_len;
+	u32 req_len;
+	u8 req[] __counted_by(req_len);
+};
+
+#define HYV_RELAY_INFLIGHT_BITS	6
+
+struct hyv_relay {
+	struct kref ref;
+	spinlock_t lock;		/* see the lock rules above */
+	wait_queue_head_t readers;
+	struct vhost_poll *ctrlq_poll;	/* NULL once the device is gone */
+	pid_t owner_pid;		/* of the VMM that opened the device */
+	bool file_open;
+	u64 last_id;
+	unsigned int nr_requests;	/* pending + inflight + done */
+	struct list_head pending;
+	struct list_head done;
+	DECLARE_HASHTABLE(inflight, HYV_RELAY_INFLIGHT_BITS);
+};
+
+/* relay.c */
+struct hyv_request *hyv_request_alloc(u32 req_len);
+void hyv_request_put(struct hyv_request *req);
+
+struct hyv_relay *hyv_relay_create(struct vhost_poll *ctrlq_poll,
+				   pid_t owner_pid);
+void hyv_relay_put(struct hyv_relay *relay);
+void hyv_relay_detach_device(struct hyv_relay *relay);
+int hyv_relay_attach_file(struct hyv_relay *relay);
+void hyv_relay_detach_file(struct hyv_relay *relay);
+unsigned int hyv_relay_nr_requests(struct hyv_relay *relay);
+int hyv_relay_submit(struct hyv_relay *relay, struct hyv_request *req);
+void hyv_relay_fail_all(struct hyv_relay *relay, u32 status);
+bool hyv_relay_take_done(struct hyv_relay *relay, struct list_head *list,
+			 unsigned int max);
+int hyv_relay_claim(struct hyv_relay *relay, bool nonblock,
+		    struct hyv_request **reqp);
+void hyv_relay_unclaim(struct hyv_relay *relay, struct hyv_request *req);
+int hyv_relay_answer(struct hyv_relay *relay, u64 id, void *resp,
+		     u32 resp_len);
+__poll_t hyv_relay_poll_mask(struct hyv_relay *relay);
+
+/* relay_file.c */
+int hyv_relay_file_create(struct hyv_relay *relay);
+
+/* ctrlq.c */
+void hyv_ctrlq_handle_kick(struct vhost_work *work);
+
+#endif /* _VHOST_HYV_H */
