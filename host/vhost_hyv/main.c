@@ -26,8 +26,14 @@
 
 #include "vhost_hyv.h"
 
+/*
+ * Not VHOST_F_LOG_ALL: answers are written into guest memory long after
+ * their chain was fetched, without dirty logging, and the broker's RDMA
+ * objects could not move with the guest anyway.  Without it QEMU blocks
+ * migration, which is the truth.
+ */
 enum {
-	VHOST_HYV_FEATURES = VHOST_FEATURES |
+	VHOST_HYV_FEATURES = (VHOST_FEATURES & ~(1ULL << VHOST_F_LOG_ALL)) |
 			     (1ULL << VIRTIO_F_ACCESS_PLATFORM)
 };
 
@@ -207,12 +213,6 @@ static long vhost_hyv_set_features(struct vhost_hyv *vh, u64 features)
 		return -EOPNOTSUPP;
 
 	mutex_lock(&vh->dev.mutex);
-	if ((features & (1ULL << VHOST_F_LOG_ALL)) &&
-	    !vhost_log_access_ok(&vh->dev)) {
-		err = -EFAULT;
-		goto out;
-	}
-
 	err = hyv_vhost_set_device_iotlb(&vh->dev, iotlb);
 	if (err)
 		goto out;
