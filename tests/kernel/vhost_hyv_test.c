@@ -1,0 +1,870 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vhost_hyv_test: exercises /dev/vhost-hyv without QEMU, hyvd or a guest.
+ *
+ * The program is all three at once: it owns the vhost device as QEMU does
+ * (SET_OWNER, a memory table over its own memory, one split ring, kick and
+ * call eventfds), writes descriptor chains into that ring as a guest driver
+ * would, and serves the relay fd as the broker would.  It checks contract 2
+ * of the wire ABI: validation of chains, the relay's read/write/poll, the
+ * statuses vhost_hyv completes unanswered requests with, ring stop and reset
+ * with requests in flight, either side closing first, the bound on
+ * outstanding requests, and a race of broker restarts and ring stops.
+ *
+ * Run as root where vhost_hyv.ko is loaded:  vhost_hyv_test [-v]
+ * Prints TAP; exits 0 only if every check passed.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/vhost.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_ring.h>
+#include <linux/vhost_hyv.h>
+
+#define RING_NUM	64
+#define MEM_SIZE	(4u << 20)
+#define RING_AREA	(64u << 10)	/* desc, avail, used at its start */
+#define SLOT_SIZE	(48u << 10)	/* per head: request and response */
+#define SLOT_RESP	(24u << 10)	/* offset of the response in a slot */
+#define TIMEOUT_MS	5000
+
+static bool verbose;
+static int nr_checks, nr_failed;
+
+static void check(bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%sok %d - ", ok ? "" : "not ", ++nr_checks);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+	if (!ok)
+		nr_failed++;
+}
+
+static void note(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!verbose)
+		return;
+	printf("# ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static void die(const char *what)
+{
+	printf("Bail out! %s: %s\n", what, strerror(errno));
+	exit(2);
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* QEMU's and the guest's side of one device. */
+struct vm {
+	int vhost, kick, call;
+	uint8_t *mem;			/* guest RAM at guest-physical 0 */
+	struct vring_desc *desc;
+	struct vring_avail *avail;
+	struct vring_used *used;
+	uint16_t avail_idx, used_idx;
+	bool desc_busy[RING_NUM];
+};
+
+struct seg {
+	uint64_t gpa;
+	uint32_t len;
+	bool writable;
+};
+
+struct completion {
+	unsigned int head;
+	uint32_t len;
+};
+
+static uint64_t gpa_of(struct vm *vm, const void *p)
+{
+	return (const uint8_t *)p - vm->mem;
+}
+
+static uint8_t *slot_req(struct vm *vm, unsigned int slot)
+{
+	return vm->mem + RING_AREA + (size_t)slot * SLOT_SIZE;
+}
+
+static uint8_t *slot_resp(struct vm *vm, unsigned int slot)
+{
+	return slot_req(vm, slot) + SLOT_RESP;
+}
+
+static int vm_ioctl(struct vm *vm, unsigned long req, void *arg)
+{
+	return ioctl(vm->vhost, req, arg) < 0 ? -errno : 0;
+}
+
+static int set_running(struct vm *vm, int running)
+{
+	return vm_ioctl(vm, VHOST_HYV_SET_RUNNING, &running);
+}
+
+static void vm_setup_ring(struct vm *vm)
+{
+	struct vhost_memory *table;
+	struct vhost_vring_state state = { .index = 0 };
+	struct vhost_vring_addr addr = { .index = 0 };
+	struct vhost_vring_file file = { .index = 0 };
+	uint64_t features = 1ull << VIRTIO_F_VERSION_1;
+
+	if (vm_ioctl(vm, VHOST_SET_OWNER, NULL))
+		die("VHOST_SET_OWNER");
+	if (vm_ioctl(vm, VHOST_SET_FEATURES, &features))
+		die("VHOST_SET_FEATURES");
+
+	table = calloc(1, sizeof(*table) + sizeof(table->regions[0]));
+	if (!table)
+		die("calloc");
+	table->nregions = 1;
+	table->regions[0].guest_phys_addr = 0;
+	table->regions[0].memory_size = MEM_SIZE;
+	table->regions[0].userspace_addr = (uintptr_t)vm->mem;
+	if (vm_ioctl(vm, VHOST_SET_MEM_TABLE, table))
+		die("VHOST_SET_MEM_TABLE");
+	free(table);
+
+	state.num = RING_NUM;
+	if (vm_ioctl(vm, VHOST_SET_VRING_NUM, &state))
+		die("VHOST_SET_VRING_NUM");
+	state.num = 0;
+	if (vm_ioctl(vm, VHOST_SET_VRING_BASE, &state))
+		die("VHOST_SET_VRING_BASE");
+	addr.desc_user_addr = (uintptr_t)vm->desc;
+	addr.avail_user_addr = (uintptr_t)vm->avail;
+	addr.used_user_addr = (uintptr_t)vm->used;
+	if (vm_ioctl(vm, VHOST_SET_VRING_ADDR, &addr))
+		die("VHOST_SET_VRING_ADDR");
+	file.fd = vm->kick;
+	if (vm_ioctl(vm, VHOST_SET_VRING_KICK, &file))
+		die("VHOST_SET_VRING_KICK");
+	file.fd = vm->call;
+	if (vm_ioctl(vm, VHOST_SET_VRING_CALL, &file))
+		die("VHOST_SET_VRING_CALL");
+	if (set_running(vm, 1))
+		die("VHOST_HYV_SET_RUNNING 1");
+}
+
+static void vm_open(struct vm *vm)
+{
+	memset(vm, 0, sizeof(*vm));
+	vm->vhost = open("/dev/vhost-hyv", O_RDWR | O_CLOEXEC);
+	if (vm->vhost < 0)
+		die("open /dev/vhost-hyv");
+	vm->kick = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	vm->call = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (vm->kick < 0 || vm->call < 0)
+		die("eventfd");
+	vm->mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (vm->mem == MAP_FAILED)
+		die("mmap");
+	vm->desc = (struct vring_desc *)vm->mem;
+	vm->avail = (struct vring_avail *)(vm->mem + 4096);
+	vm->used = (struct vring_used *)(vm->mem + 8192);
+	vm_setup_ring(vm);
+}
+
+static void vm_close(struct vm *vm)
+{
+	close(vm->vhost);
+	close(vm->kick);
+	close(vm->call);
+	munmap(vm->mem, MEM_SIZE);
+}
+
+static void vm_kick(struct vm *vm)
+{
+	uint64_t one = 1;
+
+	if (write(vm->kick, &one, sizeof(one)) != sizeof(one))
+		die("kick");
+}
+
+static void vm_publish(struct vm *vm, unsigned int head)
+{
+	vm->avail->ring[vm->avail_idx % RING_NUM] = head;
+	__atomic_store_n(&vm->avail->idx, ++vm->avail_idx, __ATOMIC_RELEASE);
+}
+
+/* Writes a chain into free descriptors and offers it; returns its head. */
+static int vm_post(struct vm *vm, const struct seg *segs, unsigned int n)
+{
+	unsigned int idx[RING_NUM], found = 0, i;
+
+	for (i = 0; i < RING_NUM && found < n; i++)
+		if (!vm->desc_busy[i])
+			idx[found++] = i;
+	if (found < n)
+		return -ENOSPC;
+
+	for (i = 0; i < n; i++) {
+		struct vring_desc *d = &vm->desc[idx[i]];
+
+		vm->desc_busy[idx[i]] = true;
+		d->addr = segs[i].gpa;
+		d->len = segs[i].len;
+		d->flags = (segs[i].writable ? VRING_DESC_F_WRITE : 0) |
+			   (i + 1 < n ? VRING_DESC_F_NEXT : 0);
+		d->next = i + 1 < n ? idx[i + 1] : 0;
+	}
+	vm_publish(vm, idx[0]);
+	vm_kick(vm);
+	return idx[0];
+}
+
+static void vm_free_chain(struct vm *vm, unsigned int head)
+{
+	for (;;) {
+		vm->desc_busy[head] = false;
+		if (!(vm->desc[head].flags & VRING_DESC_F_NEXT))
+			break;
+		head = vm->desc[head].next;
+	}
+}
+
+/* Takes the next used entry, waiting up to @timeout_ms; false on timeout. */
+static bool vm_wait_used(struct vm *vm, struct completion *c, int timeout_ms)
+{
+	long deadline = now_ms() + timeout_ms;
+	struct pollfd pfd = { .fd = vm->call, .events = POLLIN };
+	uint64_t count;
+
+	for (;;) {
+		uint16_t idx = __atomic_load_n(&vm->used->idx, __ATOMIC_ACQUIRE);
+		long left;
+
+		if (idx != vm->used_idx) {
+			struct vring_used_elem *e =
+				&vm->used->ring[vm->used_idx++ % RING_NUM];
+
+			c->head = e->id;
+			c->len = e->len;
+			if (c->head < RING_NUM && vm->desc_busy[c->head])
+				vm_free_chain(vm, c->head);
+			return true;
+		}
+		left = deadline - now_ms();
+		if (left <= 0)
+			return false;
+		if (poll(&pfd, 1, left > 100 ? 100 : left) > 0 &&
+		    read(vm->call, &count, sizeof(count)) < 0 && errno != EAGAIN)
+			die("read call eventfd");
+	}
+}
+
+static uint32_t resp_status(struct vm *vm, unsigned int slot)
+{
+	struct virtio_hyv_resp_hdr hdr;
+
+	memcpy(&hdr, slot_resp(vm, slot), sizeof(hdr));
+	return hdr.status;
+}
+
+/* A HELLO request in @slot; returns its length. */
+static uint32_t build_hello(struct vm *vm, unsigned int slot, uint16_t tag)
+{
+	struct virtio_hyv_hello_req req = {
+		.hdr.opcode = VIRTIO_HYV_OP_HELLO,
+		.major = VIRTIO_HYV_VERSION_MAJOR,
+		.minor = VIRTIO_HYV_VERSION_MINOR,
+		.reserved = tag,	/* lets the broker side tell requests apart */
+	};
+
+	memcpy(slot_req(vm, slot), &req, sizeof(req));
+	memset(slot_resp(vm, slot), 0xee, 64);
+	return sizeof(req);
+}
+
+/* A two-descriptor request in @slot with @resp_len writable bytes. */
+static int post_hello(struct vm *vm, unsigned int slot, uint16_t tag,
+		      uint32_t resp_len)
+{
+	struct seg segs[2] = {
+		{ gpa_of(vm, slot_req(vm, slot)), build_hello(vm, slot, tag),
+		  false },
+		{ gpa_of(vm, slot_resp(vm, slot)), resp_len, true },
+	};
+
+	return vm_post(vm, segs, 2);
+}
+
+/* The broker's side. */
+struct relay_msg {
+	struct vhost_hyv_relay_req hdr;
+	uint8_t body[VIRTIO_HYV_MAX_REQ_SIZE];
+};
+
+static int get_relay(struct vm *vm)
+{
+	int fd = ioctl(vm->vhost, VHOST_HYV_GET_RELAY);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/* Reads one request within @timeout_ms: its length, 0 at EOF, or -errno. */
+static ssize_t relay_read(int relay, struct relay_msg *msg, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = relay, .events = POLLIN };
+	ssize_t n;
+
+	if (timeout_ms && poll(&pfd, 1, timeout_ms) == 0)
+		return -ETIMEDOUT;
+	n = read(relay, msg, sizeof(*msg));
+	return n < 0 ? -errno : n;
+}
+
+static ssize_t relay_answer(int relay, uint64_t id, uint32_t status,
+			    const void *payload, uint32_t payload_len)
+{
+	struct {
+		struct vhost_hyv_relay_resp hdr;
+		struct virtio_hyv_resp_hdr resp;
+		uint8_t payload[64];
+	} msg = {
+		.hdr.id = id,
+		.hdr.resp_len = sizeof(msg.resp) + payload_len,
+		.resp.status = status,
+	};
+	ssize_t n;
+
+	memcpy(msg.payload, payload, payload_len);
+	n = write(relay, &msg, sizeof(msg.hdr) + msg.hdr.resp_len);
+	return n < 0 ? -errno : n;
+}
+
+static ssize_t relay_write_raw(int relay, const void *buf, size_t len)
+{
+	ssize_t n = write(relay, buf, len);
+
+	return n < 0 ? -errno : n;
+}
+
+static short relay_poll(int relay)
+{
+	struct pollfd pfd = { .fd = relay, .events = POLLIN | POLLOUT };
+
+	return poll(&pfd, 1, 0) < 0 ? -1 : pfd.revents;
+}
+
+/* Waits until the relay has a request pending (all posted chains taken). */
+static bool relay_wait_pending(int relay)
+{
+	struct pollfd pfd = { .fd = relay, .events = POLLIN };
+
+	return poll(&pfd, 1, TIMEOUT_MS) == 1 && (pfd.revents & POLLIN);
+}
+
+static void test_ownership(void)
+{
+	int fd = open("/dev/vhost-hyv", O_RDWR | O_CLOEXEC);
+	uint64_t features = 0;
+	int running = 1;
+
+	if (fd < 0)
+		die("open /dev/vhost-hyv");
+	check(ioctl(fd, VHOST_HYV_GET_RELAY) < 0 && errno == EPERM,
+	      "GET_RELAY before SET_OWNER fails with EPERM");
+	check(ioctl(fd, VHOST_HYV_SET_RUNNING, &running) < 0 &&
+	      errno == EPERM, "SET_RUNNING before SET_OWNER fails with EPERM");
+	check(ioctl(fd, VHOST_GET_FEATURES, &features) == 0 &&
+	      (features & (1ull << VIRTIO_F_VERSION_1)) &&
+	      (features & (1ull << VIRTIO_F_ACCESS_PLATFORM)) &&
+	      !(features & (1ull << VHOST_F_LOG_ALL)),
+	      "features: VERSION_1 and ACCESS_PLATFORM, no LOG_ALL (%#llx)",
+	      (unsigned long long)features);
+	features = 1ull << VHOST_F_LOG_ALL;
+	check(ioctl(fd, VHOST_SET_FEATURES, &features) < 0 &&
+	      errno == EOPNOTSUPP, "SET_FEATURES with LOG_ALL: EOPNOTSUPP");
+	close(fd);
+}
+
+static void test_no_relay(struct vm *vm)
+{
+	struct completion c;
+	int running = 2;
+
+	check(vm_ioctl(vm, VHOST_HYV_SET_RUNNING, &running) == -EINVAL,
+	      "SET_RUNNING 2 fails with EINVAL");
+	post_hello(vm, 0, 0, 64);
+	check(vm_wait_used(vm, &c, TIMEOUT_MS) && c.len == 8 &&
+	      resp_status(vm, 0) == ENOTCONN,
+	      "request without a relay fd completes with ENOTCONN");
+}
+
+static void test_relay_basics(struct vm *vm, int relay)
+{
+	struct relay_msg *msg = malloc(sizeof(*msg));
+	char small[64];
+
+	check(fcntl(relay, F_GETFD) & FD_CLOEXEC, "relay fd is O_CLOEXEC");
+	check(get_relay(vm) == -EBUSY, "second GET_RELAY fails with EBUSY");
+	check(read(relay, small, sizeof(small)) < 0 && errno == EINVAL,
+	      "read with a short buffer fails with EINVAL");
+	fcntl(relay, F_SETFL, O_NONBLOCK);
+	check(relay_read(relay, msg, 0) == -EAGAIN,
+	      "non-blocking read with nothing pending: EAGAIN");
+	fcntl(relay, F_SETFL, 0);
+	check(relay_poll(relay) == POLLOUT, "idle relay polls POLLOUT only");
+	free(msg);
+}
+
+static void test_round_trip(struct vm *vm, int relay)
+{
+	struct relay_msg *msg = malloc(sizeof(*msg));
+	struct vhost_hyv_relay_resp bad;
+	static const char pong[] = "pong-0123456789";
+	struct completion c;
+	uint32_t req_len = build_hello(vm, 1, 0);
+	int head = post_hello(vm, 1, 0x1111, 4096);
+	uint64_t id;
+	ssize_t n;
+
+	n = relay_read(relay, msg, TIMEOUT_MS);
+	check(n == (ssize_t)(sizeof(msg->hdr) + req_len) &&
+	      msg->hdr.req_len == req_len && msg->hdr.resp_max == 4096 &&
+	      !memcmp(msg->body, slot_req(vm, 1), req_len),
+	      "relay reads the request bytes, req_len and resp_max (%zd)", n);
+	id = msg->hdr.id;
+	check(relay_poll(relay) == POLLOUT, "nothing pending after the read");
+
+	check(relay_answer(relay, id + 1000, 0, pong, 0) == -ENOENT,
+	      "answer to an unknown id: ENOENT");
+	bad = (struct vhost_hyv_relay_resp){ .id = id, .resp_len = 8,
+					     .reserved = 1 };
+	check(relay_write_raw(relay, &bad, sizeof(bad)) == -EINVAL,
+	      "answer shorter than a response header: EINVAL");
+	{
+		struct {
+			struct vhost_hyv_relay_resp hdr;
+			uint8_t resp[4097];
+		} big = { .hdr = { .id = id, .resp_len = 4097 } };
+
+		big.hdr.reserved = 1;
+		check(relay_write_raw(relay, &big, sizeof(big)) == -EINVAL,
+		      "answer with reserved != 0: EINVAL");
+		big.hdr.reserved = 0;
+		big.hdr.resp_len = 100;
+		check(relay_write_raw(relay, &big, sizeof(big)) == -EINVAL,
+		      "answer whose resp_len disagrees with the write: EINVAL");
+		big.hdr.resp_len = 4097;
+		check(relay_write_raw(relay, &big, sizeof(big)) == -EMSGSIZE,
+		      "answer larger than resp_max: EMSGSIZE");
+	}
+	check(relay_answer(relay, id, 0, pong, sizeof(pong)) ==
+	      (ssize_t)(sizeof(struct vhost_hyv_relay_resp) + 8 + sizeof(pong)),
+	      "answer accepted after the rejected ones");
+	check(vm_wait_used(vm, &c, TIMEOUT_MS) && (int)c.head == head &&
+	      c.len == 8 + sizeof(pong) && resp_status(vm, 1) == 0 &&
+	      !memcmp(slot_resp(vm, 1) + 8, pong, sizeof(pong)),
+	      "guest gets the answer, used length = resp_len");
+	check(relay_answer(relay, id, 0, pong, 0) == -ENOENT,
+	      "second answer to the same id: ENOENT");
+	free(msg);
+}
+
+static void test_split_chain(struct vm *vm, int relay)
+{
+	struct relay_msg *msg = malloc(sizeof(*msg));
+	uint32_t req_len = build_hello(vm, 2, 0x2222);
+	struct seg segs[VIRTIO_HYV_MAX_CHAIN_DESCS];
+	struct completion c;
+	unsigned int i, off = 0;
+	ssize_t n;
+
+	/* 15 readable pieces (the last takes the rest) and one writable. */
+	for (i = 0; i < 15; i++) {
+		uint32_t len = i < 14 ? 1 : req_len - off;
+
+		segs[i] = (struct seg){ gpa_of(vm, slot_req(vm, 2) + off), len,
+					false };
+		off += len;
+	}
+	segs[15] = (struct seg){ gpa_of(vm, slot_resp(vm, 2)), 64, true };
+	vm_post(vm, segs, 16);
+
+	n = relay_read(relay, msg, TIMEOUT_MS);
+	check(n > 0 && msg->hdr.req_len == req_len &&
+	      !memcmp(msg->body, slot_req(vm, 2), req_len),
+	      "16-descriptor chain is relayed, readable part concatenated");
+	if (n > 0)
+		relay_answer(relay, msg->hdr.id, 0, NULL, 0);
+	check(vm_wait_used(vm, &c, TIMEOUT_MS) && c.len == 8,
+	      "16-descriptor chain completes");
+	free(msg);
+}
+
+/* A malformed chain: expect @status in an 8-byte answer, or used == 0. */
+static void expect_rejected(struct vm *vm, int relay, const struct seg *segs,
+			    unsigned int n, bool has_room, const char *name)
+{
+	struct relay_msg *msg = malloc(sizeof(*msg));
+	struct completion c;
+
+	memset(slot_resp(vm, 3), 0xee, 64);
+	vm_post(vm, segs, n);
+	if (has_room)
+		check(vm_wait_used(vm, &c, TIMEOUT_MS) && c.len == 8 &&
+		      resp_status(vm, 3) == EINVAL,
+		      "%s: EINVAL, used 8", name);
+	else
+		check(vm_wait_used(vm, &c, TIMEOUT_MS) && c.len == 0,
+		      "%s: used length 0", name);
+	fcntl(relay, F_SETFL, O_NONBLOCK);
+	check(relay_read(relay, msg, 0) == -EAGAIN,
+	      "%s: nothing reaches the broker", name);
+	fcntl(relay, F_SETFL, 0);
+	free(msg);
+}
+
+static void test_malformed(struct vm *vm, int relay)
+{
+	uint64_t req = gpa_of(vm, slot_req(vm, 3));
+	uint64_t resp = gpa_of(vm, slot_resp(vm, 3));
+	struct seg segs[VIRTIO_HYV_MAX_CHAIN_DESCS + 1];
+	unsigned int i;
+
+	build_hello(vm, 3, 0);
+	segs[0] = (struct seg){ req, 4, false };
+	segs[1] = (struct seg){ resp, 64, true };
+	expect_rejected(vm, relay, segs, 2, true, "short-request");
+
+	segs[0] = (struct seg){ req, VIRTIO_HYV_MAX_REQ_SIZE + 1, false };
+	expect_rejected(vm, relay, segs, 2, true, "oversize-request");
+
+	segs[0] = (struct seg){ req, 16, false };
+	segs[1] = (struct seg){ resp, VIRTIO_HYV_MAX_RESP_SIZE + 1, true };
+	expect_rejected(vm, relay, segs, 2, true, "oversize-response");
+
+	for (i = 0; i < VIRTIO_HYV_MAX_CHAIN_DESCS; i++)
+		segs[i] = (struct seg){ req + i, 1, false };
+	segs[i] = (struct seg){ resp, 64, true };
+	expect_rejected(vm, relay, segs, i + 1, true, "too-many-descs");
+
+	segs[0] = (struct seg){ resp, 64, true };
+	expect_rejected(vm, relay, segs, 1, true, "no-request");
+
+	segs[0] = (struct seg){ req, 16, false };
+	expect_rejected(vm, relay, segs, 1, false, "no-response");
+
+	segs[1] = (struct seg){ resp, 4, true };
+	expect_rejected(vm, relay, segs, 2, false, "short-response");
+}
+
+static int test_relay_close(struct vm *vm, int relay)
+{
+	struct relay_msg *msg = malloc(sizeof(*msg));
+	struct completion c[2];
+	bool ok;
+
+	post_hello(vm, 4, 0, 64);
+	post_hello(vm, 5, 0, 64);
+	check(relay_read(relay, msg, TIMEOUT_MS) > 0 &&
+	      relay_wait_pending(relay),
+	      "one of two requests read before the broker dies");
+	close(relay);
+	ok = vm_wait_used(vm, &c[0], TIMEOUT_MS) &&
+	     vm_wait_used(vm, &c[1], TIMEOUT_MS);
+	check(ok && resp_status(vm, 4) == ECONNRESET &&
+	      resp_status(vm, 5) == ECONNRESET,
+	      "closing the relay fails read and unread requests: ECONNRESET");
+	relay = get_relay(vm);
+	check(relay >= 0, "a new relay fd after the old one closed");
+	free(msg);
+	return relay;
+}
+
+static void test_stop_drains(struct vm *vm, int relay)
+{
+	struct vhost_vring_state state = { .index = 0 };
+	struct relay_msg *msg = malloc(sizeof(*msg));
+	struct completion c[2];
+	uint64_t id = 0;
+
+	post_hello(vm, 6, 0, 64);
+	post_hello(vm, 7, 0, 64);
+	if (relay_read(relay, msg, TIMEOUT_MS) > 0)
+		id = msg->hdr.id;
+	relay_wait_pending(relay);
+	check(set_running(vm, 0) == 0, "SET_RUNNING 0 with requests queued");
+	/* Drained before the ioctl returned: no waiting allowed. */
+	check(vm_wait_used(vm, &c[0], 0) && vm_wait_used(vm, &c[1], 0) &&
+	      resp_status(vm, 6) == ECONNRESET &&
+	      resp_status(vm, 7) == ECONNRESET,
+	      "stopping completes in-flight and pending requests: ECONNRESET");
+	check(relay_answer(relay, id, 0, NULL, 0) == -ENOENT,
+	      "answer after the stop: ENOENT");
+	check(vm_ioctl(vm, VHOST_GET_VRING_BASE, &state) == 0 &&
+	      state.num == vm->avail_idx,
+	      "GET_VRING_BASE accounts for every chain (%u/%u)", state.num,
+	      vm->avail_idx);
+	check(set_running(vm, 1) == 0, "SET_RUNNING 1 again");
+	post_hello(vm, 8, 0, 64);
+	if (relay_read(relay, msg, TIMEOUT_MS) > 0)
+		relay_answer(relay, msg->hdr.id, 0, NULL, 0);
+	check(vm_wait_used(vm, &c[0], TIMEOUT_MS) && c[0].len == 8 &&
+	      resp_status(vm, 8) == 0, "requests flow after the restart");
+	free(msg);
+}
+
+/* A driver that recycles one head cannot queue more than the ring size. */
+static void test_outstanding_bound(struct vm *vm, int relay)
+{
+	struct relay_msg *msg = malloc(sizeof(*msg));
+	uint16_t used0 = vm->used_idx, avail0 = vm->avail_idx;
+	struct vhost_vring_state state = { .index = 0 };
+	unsigned int i, nr_read = 0;
+	uint64_t first_id = 0;
+	uint16_t used;
+	int head;
+
+	head = post_hello(vm, 9, 0, 64);
+	for (i = 1; i < RING_NUM + 8; i++) {
+		if (i == RING_NUM)
+			usleep(500000);	/* let vhost take the first ring-full */
+		vm_publish(vm, head);
+		vm_kick(vm);
+	}
+	fcntl(relay, F_SETFL, O_NONBLOCK);
+	for (;;) {
+		ssize_t n = relay_read(relay, msg, 500);
+
+		if (n <= 0)
+			break;
+		if (!nr_read++)
+			first_id = msg->hdr.id;
+	}
+	check(nr_read == RING_NUM, "%u chains posted, %u relayed (ring size)",
+	      RING_NUM + 8, nr_read);
+	relay_answer(relay, first_id, 0, NULL, 0);
+	check(relay_read(relay, msg, TIMEOUT_MS) > 0,
+	      "one answer lets one more chain in");
+
+	/* 1 answered + 64 in flight completed; 7 never taken. */
+	check(set_running(vm, 0) == 0, "stop with a ring-full in flight");
+	used = __atomic_load_n(&vm->used->idx, __ATOMIC_ACQUIRE);
+	check((uint16_t)(used - used0) == RING_NUM + 1 &&
+	      vm_ioctl(vm, VHOST_GET_VRING_BASE, &state) == 0 &&
+	      (uint16_t)(state.num - avail0) == RING_NUM + 1,
+	      "stop completed each taken chain once (%u used, base %u)",
+	      (uint16_t)(used - used0), (uint16_t)(state.num - avail0));
+
+	/* The 7 left are taken after the restart; answer them. */
+	check(set_running(vm, 1) == 0, "start with chains left in the ring");
+	for (i = 0; i < 7 && relay_read(relay, msg, TIMEOUT_MS) > 0; i++)
+		relay_answer(relay, msg->hdr.id, 0, NULL, 0);
+	fcntl(relay, F_SETFL, 0);
+	for (i = 0; i < 50; i++) {
+		used = __atomic_load_n(&vm->used->idx, __ATOMIC_ACQUIRE);
+		if (used == vm->avail_idx)
+			break;
+		usleep(100000);
+	}
+	check(used == vm->avail_idx,
+	      "every recycled chain completed exactly once (%u/%u)",
+	      (uint16_t)(used - used0), (uint16_t)(vm->avail_idx - avail0));
+	vm->used_idx = used;
+	vm_free_chain(vm, head);
+	free(msg);
+}
+
+/* The broker of the race test: answers everything, restarts often. */
+struct broker {
+	struct vm *vm;
+	int relay;
+	bool stop;			/* __atomic */
+	unsigned int answered, restarts;
+};
+
+static void *broker_main(void *arg)
+{
+	struct broker *b = arg;
+	struct relay_msg *msg = malloc(sizeof(*msg));
+
+	while (!__atomic_load_n(&b->stop, __ATOMIC_ACQUIRE)) {
+		ssize_t n = relay_read(b->relay, msg, 50);
+
+		if (n == -ETIMEDOUT)
+			continue;
+		if (n <= 0)
+			break;
+		/* Some answers race with ring stops; ENOENT is fine then. */
+		relay_answer(b->relay, msg->hdr.id, 0, &msg->hdr.id, 8);
+		if (++b->answered % 97 == 0) {
+			close(b->relay);
+			b->relay = get_relay(b->vm);
+			b->restarts++;
+			if (b->relay < 0)
+				break;
+		}
+	}
+	free(msg);
+	return NULL;
+}
+
+static void test_race(struct vm *vm, int relay)
+{
+	struct broker b = { .vm = vm, .relay = relay };
+	unsigned int round, i, done = 0, posted = 0, bad = 0, stops = 0;
+	bool outstanding[RING_NUM] = { false };
+	unsigned int slot_of[RING_NUM] = { 0 };
+	pthread_t thread;
+
+	if (pthread_create(&thread, NULL, broker_main, &b))
+		die("pthread_create");
+	for (round = 0; round < 200; round++) {
+		unsigned int batch = 1 + round % 24;
+		struct completion c;
+
+		for (i = 0; i < batch; i++) {
+			int head = post_hello(vm, 10 + i, round, 64);
+
+			if (head < 0)
+				break;
+			outstanding[head] = true;
+			slot_of[head] = 10 + i;
+			posted++;
+		}
+		if (round % 7 == 3) {
+			set_running(vm, 0);
+			set_running(vm, 1);
+			stops++;
+		}
+		while (done < posted && vm_wait_used(vm, &c, TIMEOUT_MS)) {
+			uint32_t status = c.head < RING_NUM ?
+				resp_status(vm, slot_of[c.head]) : 0;
+
+			if (c.head >= RING_NUM || !outstanding[c.head] ||
+			    c.len != (status ? 8u : 16u))
+				bad++;
+			else
+				outstanding[c.head] = false;
+			done++;
+		}
+		if (done < posted)
+			break;
+	}
+	__atomic_store_n(&b.stop, true, __ATOMIC_RELEASE);
+	pthread_join(thread, NULL);
+	note("race: %u posted, %u answered, %u broker restarts, %u stops",
+	     posted, b.answered, b.restarts, stops);
+	check(done == posted && !bad,
+	      "race: every chain completed exactly once (%u/%u, %u bad)",
+	      done, posted, bad);
+	if (b.relay >= 0)
+		close(b.relay);
+}
+
+static void test_device_gone(void)
+{
+	struct relay_msg *msg = malloc(sizeof(*msg));
+	struct vm vm;
+	uint64_t id = 0;
+	int relay;
+
+	vm_open(&vm);
+	relay = get_relay(&vm);
+	post_hello(&vm, 0, 0, 64);
+	post_hello(&vm, 1, 0, 64);
+	if (relay_read(relay, msg, TIMEOUT_MS) > 0)
+		id = msg->hdr.id;
+	vm_close(&vm);		/* QEMU dies with one in flight, one pending */
+	check(relay_read(relay, msg, TIMEOUT_MS) == 0,
+	      "relay reads EOF once the device is gone");
+	check(relay_poll(relay) & POLLHUP, "relay polls POLLHUP");
+	check(relay_answer(relay, id, 0, NULL, 0) == -ENOENT,
+	      "answer after the device is gone: ENOENT");
+	close(relay);
+	free(msg);
+}
+
+static void test_reset_owner(void)
+{
+	struct relay_msg *msg = malloc(sizeof(*msg));
+	struct completion c;
+	struct vm vm;
+	uint64_t id = 0;
+	int relay;
+
+	vm_open(&vm);
+	relay = get_relay(&vm);
+	post_hello(&vm, 0, 0, 64);
+	if (relay_read(relay, msg, TIMEOUT_MS) > 0)
+		id = msg->hdr.id;
+	check(vm_ioctl(&vm, VHOST_RESET_OWNER, NULL) == 0, "RESET_OWNER");
+	check(vm_wait_used(&vm, &c, 0) && resp_status(&vm, 0) == ECONNRESET,
+	      "RESET_OWNER completes the in-flight request: ECONNRESET");
+	check(relay_answer(relay, id, 0, NULL, 0) == -ENOENT,
+	      "answer after RESET_OWNER: ENOENT");
+	check(vm_ioctl(&vm, VHOST_SET_OWNER, NULL) == 0,
+	      "SET_OWNER again after RESET_OWNER");
+	close(relay);		/* the broker goes first this time */
+	vm_close(&vm);
+	free(msg);
+}
+
+int main(int argc, char **argv)
+{
+	struct vm vm;
+	int relay;
+
+	verbose = argc > 1 && !strcmp(argv[1], "-v");
+	printf("TAP version 13\n");
+
+	test_ownership();
+	vm_open(&vm);
+	test_no_relay(&vm);
+	relay = get_relay(&vm);
+	check(relay >= 0, "GET_RELAY by the owner");
+	if (relay < 0)
+		die("GET_RELAY");
+	test_relay_basics(&vm, relay);
+	test_round_trip(&vm, relay);
+	test_split_chain(&vm, relay);
+	test_malformed(&vm, relay);
+	relay = test_relay_close(&vm, relay);
+	test_stop_drains(&vm, relay);
+	test_outstanding_bound(&vm, relay);
+	test_race(&vm, relay);
+	vm_close(&vm);
+	test_device_gone();
+	test_reset_owner();
+
+	printf("1..%d\n# %d passed, %d failed\n", nr_checks,
+	       nr_checks - nr_failed, nr_failed);
+	return nr_failed ? 1 : 0;
+}
