@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: GPL-2.0
+// One hyvctl connection on the control socket.
+#pragma once
+
+#include <hyv/broker/asio.hpp>
+#include <hyv/broker/vm_registry.hpp>
+
+#include <boost/asio/local/stream_protocol.hpp>
+
+namespace hyv::broker {
+
+// Longest request line accepted; a longer one gets an error and the
+// connection is closed.
+inline constexpr std::size_t kMaxControlLine = 4096;
+
+// Answers request lines until the client closes the connection.
+awaitable<void> serve_control_client(asio::local::stream_protocol::socket socket,
+				     const VmRegistry &registry);
+
+} // namespace hyv::broker

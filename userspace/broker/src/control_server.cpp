@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <hyv/broker/control_server.hpp>
+
+#include <hyv/broker/control_commands.hpp>
+
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/write.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <string>
+
+namespace hyv::broker {
+
+awaitable<void> serve_control_client(asio::local::stream_protocol::socket socket,
+				     const VmRegistry &registry)
+{
+	std::string input;
+
+	for (;;) {
+		auto [rec, n] = co_await asio::async_read_until(
+			socket, asio::dynamic_buffer(input, kMaxControlLine), '\n', use_result);
+		std::string reply;
+		if (rec == asio::error::not_found) {
+			spdlog::error("control: request longer than {} bytes; closing",
+				      kMaxControlLine);
+			reply = R"({"ok":false,"error":"request line too long"})";
+		} else if (rec) {
+			co_return;
+		} else {
+			reply = handle_control_line(std::string_view(input).substr(0, n - 1), registry);
+			input.erase(0, n);
+		}
+		reply += '\n';
+		auto [wec, written] = co_await asio::async_write(socket, asio::buffer(reply), use_result);
+		if (wec || rec)
+			co_return;
+	}
+}
+
+} // namespace hyv::broker

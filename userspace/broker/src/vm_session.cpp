@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <hyv/broker/vm_session.hpp>
+
+#include <hyv/broker/broker_hello.hpp>
+#include <hyv/broker/device_assignment.hpp>
+#include <hyv/broker/request_dispatcher.hpp>
+#include <hyv/proto/broker_error.hpp>
+#include <hyv/proto/relay_frame.hpp>
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+
+#include <fmt/ranges.h>
+#include <spdlog/spdlog.h>
+
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <vector>
+
+namespace hyv::broker {
+namespace {
+
+using namespace asio::experimental::awaitable_operators;
+using local_socket = asio::local::stream_protocol::socket;
+using proto::BrokerError;
+
+awaitable<Result<ReceivedHello>> receive_hello_within(local_socket &socket,
+						      std::chrono::milliseconds timeout)
+{
+	asio::steady_timer timer(socket.get_executor(), timeout);
+
+	auto first = co_await (receive_hello(socket) || timer.async_wait(use_result));
+	if (first.index() == 1)
+		co_return make_error_code(BrokerError::hello_timeout);
+	co_return std::move(std::get<0>(first));
+}
+
+awaitable<std::error_code> send_welcome(local_socket &socket, int32_t status, uint32_t vm_id)
+{
+	const auto welcome = proto::encode_welcome(status, vm_id);
+	auto [ec, written] = co_await asio::async_write(socket, asio::buffer(welcome), use_result);
+	co_return to_std(ec);
+}
+
+Result<ucred> peer_credentials(local_socket &socket)
+{
+	ucred cred{};
+	socklen_t len = sizeof(cred);
+
+	if (::getsockopt(socket.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		return last_errno();
+	return cred;
+}
+
+std::vector<proto::VmDevice> devices_for_new_vm(DeviceInventory &inventory)
+{
+	auto host = inventory.host_devices();
+	if (!host) {
+		spdlog::error("cannot list host RDMA devices: {}", host.error().message());
+		return {};
+	}
+	return assign_devices(*host);
+}
+
+// QEMU sends nothing after HELLO in this protocol version, so any message is
+// a violation; EOF is QEMU going away.
+awaitable<std::error_code> watch_broker(local_socket &socket)
+{
+	std::array<std::byte, proto::kBrokerHeaderSize> header_bytes;
+	auto [ec, n] = co_await asio::async_read(socket, asio::buffer(header_bytes), use_result);
+	if (ec)
+		co_return to_std(ec);
+
+	const auto header = proto::decode_broker_header(header_bytes);
+	if (header.type == static_cast<uint32_t>(proto::BrokerMessageType::hello))
+		co_return BrokerError::unexpected_message;
+	co_return BrokerError::unknown_message_type;
+}
+
+// vhost_hyv's answers to a write it refuses; each concerns one request only.
+bool is_per_request_error(const boost::system::error_code &ec)
+{
+	return ec == boost::system::errc::no_such_file_or_directory ||
+	       ec == boost::system::errc::message_size ||
+	       ec == boost::system::errc::invalid_argument;
+}
+
+// One read is one request, one write one response: the relay fd keeps
+// message boundaries.  Requests are answered in order, one at a time.
+awaitable<std::error_code> serve_relay(asio::posix::stream_descriptor &relay,
+				       const RequestDispatcher &dispatcher,
+				       VmRegistry::Registration &registration)
+{
+	std::vector<std::byte> in(proto::kRelayReadBufferSize);
+	std::vector<std::byte> out(proto::kRelayWriteBufferSize);
+
+	for (;;) {
+		auto [rec, n] = co_await relay.async_read_some(asio::buffer(in), use_result);
+		if (rec)
+			co_return to_std(rec);
+		registration.info().requests++;
+
+		const auto len = dispatcher.handle(std::span(in).first(n), out);
+		if (!len)
+			continue;
+		auto [wec, written] = co_await relay.async_write_some(asio::buffer(out.data(), *len),
+								      use_result);
+		if (wec && is_per_request_error(wec)) {
+			spdlog::error("vm {}: relay refused a response: {}", registration.vm_id(),
+				      wec.message());
+			continue;
+		}
+		if (wec)
+			co_return to_std(wec);
+		if (written != *len)
+			co_return std::make_error_code(std::errc::message_size);
+	}
+}
+
+void log_connected(const VmInfo &vm, const ucred &peer, uint32_t hello_pid)
+{
+	spdlog::info("vm {} connected: name '{}' uuid {} device '{}' pid {} uid {} devices [{}]",
+		     vm.vm_id, vm.name, proto::format_uuid(vm.uuid), vm.device_id, peer.pid,
+		     peer.uid, fmt::join(vm.devices, ", "));
+	if (hello_pid != static_cast<uint32_t>(peer.pid))
+		spdlog::debug("vm {}: HELLO names pid {}, the socket's peer is pid {}", vm.vm_id,
+			      hello_pid, peer.pid);
+}
+
+void log_disconnected(uint32_t vm_id, const char *side, std::error_code reason)
+{
+	const bool orderly = reason == std::error_code(asio::error::make_error_code(asio::error::eof)) ||
+			     reason == std::errc::connection_reset;
+	if (orderly)
+		spdlog::info("vm {} disconnected: {} closed", vm_id, side);
+	else
+		spdlog::error("vm {} dropped: {}: {}", vm_id, side, reason.message());
+}
+
+} // namespace
+
+awaitable<void> serve_vm(local_socket socket, SessionContext context)
+{
+	auto peer = peer_credentials(socket);
+	if (!peer) {
+		spdlog::error("broker connection: cannot identify peer: {}", peer.error().message());
+		co_return;
+	}
+
+	auto received = co_await receive_hello_within(socket, context.hello_timeout);
+	if (!received) {
+		spdlog::error("broker connection from pid {} refused: {}", peer->pid,
+			      received.error().message());
+		if (received.error() == BrokerError::unsupported_version)
+			co_await send_welcome(socket, -EPROTONOSUPPORT, 0);
+		co_return;
+	}
+	const proto::BrokerHello &hello = received->hello;
+
+	asio::posix::stream_descriptor relay(socket.get_executor(),
+					     received->relay_fd.release());
+	boost::system::error_code nbec;
+	relay.non_blocking(true, nbec);
+	if (nbec) {
+		spdlog::error("broker connection from pid {}: relay fd unusable: {}", peer->pid,
+			      nbec.message());
+		co_await send_welcome(socket, -nbec.value(), 0);
+		co_return;
+	}
+
+	auto devices = devices_for_new_vm(context.inventory);
+	VmInfo info{
+		.pid = peer->pid,
+		.uid = peer->uid,
+		.name = hello.name,
+		.uuid = hello.uuid,
+		.device_id = hello.device_id,
+	};
+	for (const proto::VmDevice &device : devices)
+		info.devices.push_back(device.host.name);
+	auto registration = context.registry.add(std::move(info));
+	const RequestDispatcher dispatcher(registration.vm_id(), std::move(devices));
+
+	if (auto ec = co_await send_welcome(socket, 0, registration.vm_id())) {
+		spdlog::error("vm {}: cannot send WELCOME: {}", registration.vm_id(), ec.message());
+		co_return;
+	}
+	log_connected(registration.info(), *peer, hello.qemu_pid);
+
+	auto ended = co_await (watch_broker(socket) || serve_relay(relay, dispatcher, registration));
+	if (ended.index() == 0)
+		log_disconnected(registration.vm_id(), "broker connection", std::get<0>(ended));
+	else
+		log_disconnected(registration.vm_id(), "relay", std::get<1>(ended));
+}
+
+} // namespace hyv::broker
