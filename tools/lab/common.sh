@@ -1,0 +1,22 @@
+# Shared by the lab's L0 scripts (sourced): cache location, messages, and
+# cache keys.  The scripts run as root on L0 with `set -euo pipefail`.
+
+lab_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+lab_dir=$lab_top/tools/lab
+lab_cache=${HYV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hyv}/lab
+
+lab_log() { echo "hyv-lab: $*" >&2; }
+lab_die() { echo "hyv-lab: error: $*" >&2; exit 1; }
+
+# lab_key INPUT...: a short hash naming a cache entry; each input is a file
+# (hashed by content) or a literal string.
+lab_key() {
+	local input
+	for input; do
+		if [ -f "$input" ]; then
+			sha256sum < "$input"
+		else
+			printf '%s\n' "$input"
+		fi
+	done | sha256sum | cut -c1-16
+}
