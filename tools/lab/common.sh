@@ -20,3 +20,19 @@ lab_key() {
 		fi
 	done | sha256sum | cut -c1-16
 }
+
+# lab_use ENTRY GLOB: mark cache ENTRY as just used and delete all but the
+# two most recently used entries matching GLOB (older kernels, superseded
+# package lists), so the cache does not grow with every change.  Callers
+# hold images.lock (tools/hyv-lab), so no entry is pruned while another
+# run is choosing it.
+lab_use() {
+	local entry=$1 glob=$2 old
+	touch "$entry"
+	find "$lab_cache" -maxdepth 1 -name "$glob" ! -name '*.tmp' ! -name '*.log' \
+		-printf '%T@ %p\n' | sort -rn | tail -n +3 | cut -d' ' -f2- |
+		while read -r old; do
+			lab_log "pruning the superseded ${old##*/}"
+			rm -rf "$old" "$old.log"
+		done
+}
