@@ -153,8 +153,13 @@ awaitable<void> serve_vm(local_socket socket, SessionContext context)
 
 	auto received = co_await receive_hello_within(socket, context.hello_timeout);
 	if (!received) {
-		spdlog::error("broker connection from pid {} refused: {}", peer->pid,
-			      received.error().message());
+		// Connecting and closing without a word is what a liveness probe
+		// (like hyvd's own stale-socket check) does: not an error.
+		const auto level = received.error() == BrokerError::closed_before_hello
+					   ? spdlog::level::debug
+					   : spdlog::level::err;
+		spdlog::log(level, "broker connection from pid {} refused: {}", peer->pid,
+			    received.error().message());
 		if (received.error() == BrokerError::unsupported_version)
 			co_await send_welcome(socket, -EPROTONOSUPPORT, 0);
 		co_return;
