@@ -481,8 +481,10 @@ static void test_round_trip(struct vm *vm, int relay)
 		big.hdr.resp_len = 100;
 		check(relay_write_raw(relay, &big, sizeof(big)) == -EINVAL,
 		      "answer whose resp_len disagrees with the write: EINVAL");
-		big.hdr.resp_len = 4097;
-		check(relay_write_raw(relay, &big, sizeof(big)) == -EMSGSIZE,
+		big.hdr.resp_len = sizeof(big.resp);
+		/* sizeof(big) includes tail padding: write exactly hdr + resp */
+		check(relay_write_raw(relay, &big,
+				      sizeof(big.hdr) + sizeof(big.resp)) == -EMSGSIZE,
 		      "answer larger than resp_max: EMSGSIZE");
 	}
 	check(relay_answer(relay, id, 0, pong, sizeof(pong)) ==
