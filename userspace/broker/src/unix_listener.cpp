@@ -2,6 +2,7 @@
 #include <hyv/broker/unix_listener.hpp>
 
 #include <hyv/unique_fd.hpp>
+#include <hyv/unix_address.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -9,20 +10,11 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
+
 #include <cstring>
 
 namespace hyv::broker {
 namespace {
-
-Result<sockaddr_un> unix_address(const std::filesystem::path &path)
-{
-	sockaddr_un addr{};
-	addr.sun_family = AF_UNIX;
-	if (path.native().size() >= sizeof(addr.sun_path))
-		return std::make_error_code(std::errc::filename_too_long);
-	std::memcpy(addr.sun_path, path.c_str(), path.native().size());
-	return addr;
-}
 
 // Whether some process accepts connections at `path` right now.
 bool someone_listens(const sockaddr_un &addr)

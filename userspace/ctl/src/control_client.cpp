@@ -2,6 +2,7 @@
 #include <hyv/ctl/control_client.hpp>
 
 #include <hyv/unique_fd.hpp>
+#include <hyv/unix_address.hpp>
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -20,16 +21,14 @@ using Clock = std::chrono::steady_clock;
 
 Result<UniqueFd> connect_unix(const std::filesystem::path &path)
 {
-	sockaddr_un addr{};
-	addr.sun_family = AF_UNIX;
-	if (path.native().size() >= sizeof(addr.sun_path))
-		return std::make_error_code(std::errc::filename_too_long);
-	std::memcpy(addr.sun_path, path.c_str(), path.native().size());
+	auto addr = unix_address(path);
+	if (!addr)
+		return addr.error();
 
 	UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
 	if (!fd)
 		return last_errno();
-	if (::connect(fd.get(), reinterpret_cast<const sockaddr *>(&addr), sizeof(addr)) < 0)
+	if (::connect(fd.get(), reinterpret_cast<const sockaddr *>(&*addr), sizeof(*addr)) < 0)
 		return last_errno();
 	return fd;
 }
