@@ -13,7 +13,7 @@ TOP := $(CURDIR)
 BUILD := $(TOP)/build
 CMAKE_BUILD_TYPE ?= RelWithDebInfo
 
-.PHONY: all deps modules userspace qemu siw lint unit e2e check demo clean help
+.PHONY: all deps modules userspace fuzz fuzz-build qemu siw lint unit e2e check demo clean help
 
 all: modules userspace qemu siw
 
@@ -22,7 +22,8 @@ help:
 	@echo 'make check    everything below, ending in "N passed, N failed"'
 	@echo 'make demo     boot the lab and show a guest using the host RDMA device'
 	@echo 'make lint     checkpatch/W=1/sparse on 6.1 and 6.12, QEMU series checks'
-	@echo 'make unit     hyvd/hyvctl unit tests and fuzz smoke runs'
+	@echo 'make unit     hyvd/hyvctl unit tests'
+	@echo 'make fuzz     clang build: unit tests under ASan, bounded fuzzer runs'
 	@echo 'make e2e      end-to-end tests in the lab'
 	@echo 'make deps     install build dependencies (root)'
 
@@ -36,6 +37,15 @@ userspace: deps
 	cmake -S userspace -B $(BUILD)/userspace -G Ninja \
 		-DCMAKE_BUILD_TYPE=$(CMAKE_BUILD_TYPE)
 	ninja -C $(BUILD)/userspace
+
+# clang, ASan and libFuzzer; its ctest runs the unit tests and each fuzzer.
+fuzz-build: deps
+	CC=clang CXX=clang++ cmake -S userspace -B $(BUILD)/userspace-fuzz -G Ninja \
+		-DHYV_FUZZ=ON -DCMAKE_BUILD_TYPE=$(CMAKE_BUILD_TYPE)
+	ninja -C $(BUILD)/userspace-fuzz
+
+fuzz: fuzz-build
+	ctest --test-dir $(BUILD)/userspace-fuzz --output-on-failure
 
 qemu: deps
 	tools/build-qemu
