@@ -52,6 +52,19 @@ struct vhost_hyv_relay_resp {
 	__u32 reserved;		/* must be 0 */
 };
 
+/*
+ * An event for the guest's eventq is written the same way: id
+ * VHOST_HYV_RELAY_EVENT, resp_len sizeof(struct virtio_hyv_event), then the
+ * event.  While the device runs, vhost_hyv keeps up to
+ * VHOST_HYV_EVENT_BACKLOG events the guest has no buffer for yet (-ENOBUFS
+ * beyond that).  Events written while it is stopped, and events still kept
+ * when it stops, are discarded: a starting driver resynchronises with HELLO.
+ * vhost_hyv generates VIRTIO_HYV_EVT_BROKER_DOWN itself when the relay fd
+ * is closed.
+ */
+#define VHOST_HYV_RELAY_EVENT	(~(__u64)0)
+#define VHOST_HYV_EVENT_BACKLOG	64
+
 #define VHOST_HYV_RELAY_BUF_SIZE \
 	(sizeof(struct vhost_hyv_relay_req) + VIRTIO_HYV_MAX_REQ_SIZE)
 

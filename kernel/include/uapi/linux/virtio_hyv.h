@@ -26,11 +26,15 @@
 
 /* Protocol version spoken by this header: major.minor. */
 #define VIRTIO_HYV_VERSION_MAJOR	1
-#define VIRTIO_HYV_VERSION_MINOR	0
+#define VIRTIO_HYV_VERSION_MINOR	1
+
+/* Feature bits. */
+#define VIRTIO_HYV_F_EVENT_QUEUE	0	/* v1.1: queue 1 is the eventq */
 
 /* Virtqueues. */
 #define VIRTIO_HYV_VQ_CTRL		0
-#define VIRTIO_HYV_NUM_VQS		1
+#define VIRTIO_HYV_VQ_EVENT		1	/* with VIRTIO_HYV_F_EVENT_QUEUE */
+#define VIRTIO_HYV_NUM_VQS		2
 
 /*
  * Limits a device enforces on one control request: the driver-readable part
@@ -45,9 +49,18 @@
 #define VIRTIO_HYV_MAX_DEVICES		16
 #define VIRTIO_HYV_DEV_NAME_LEN		64
 
-/* Control request opcodes. */
+/* Physical ports of one host device a VM may use. */
+#define VIRTIO_HYV_MAX_PORTS		8
+
+/* Control request opcodes (the version that introduced each). */
 enum virtio_hyv_opcode {
-	VIRTIO_HYV_OP_HELLO = 1,
+	VIRTIO_HYV_OP_HELLO = 1,		/* 1.0 */
+	VIRTIO_HYV_OP_QUERY_DEVICE = 2,		/* 1.1 */
+	VIRTIO_HYV_OP_QUERY_PORT = 3,		/* 1.1 */
+	VIRTIO_HYV_OP_QUERY_GID_TABLE = 4,	/* 1.1 */
+	VIRTIO_HYV_OP_QUERY_PKEY_TABLE = 5,	/* 1.1 */
+	VIRTIO_HYV_OP_CREATE_CONTEXT = 6,	/* 1.1 */
+	VIRTIO_HYV_OP_DESTROY_CONTEXT = 7,	/* 1.1 */
 };
 
 /*
@@ -95,6 +108,220 @@ struct virtio_hyv_hello_resp {
 	__le16 minor;
 	__le32 num_devices;	/* <= VIRTIO_HYV_MAX_DEVICES */
 	struct virtio_hyv_dev_info devices[];
+};
+
+/*
+ * Requests about one port of one device: QUERY_PORT, QUERY_GID_TABLE and
+ * QUERY_PKEY_TABLE.  Ports are numbered from 1.
+ */
+struct virtio_hyv_port_req {
+	struct virtio_hyv_req_hdr hdr;
+	__le32 dev_id;
+	__le32 port;
+};
+
+/* VIRTIO_HYV_OP_QUERY_DEVICE: the request is a port request with port 0. */
+#define VIRTIO_HYV_FW_VER_LEN		64
+
+/*
+ * Attributes of a host device as its uverbs ABI reports them: the layout of
+ * struct ib_uverbs_ex_query_device_resp (include/uapi/rdma/ib_user_verbs.h)
+ * with every field little-endian, flattened.  device_cap_flags carries all
+ * 64 bits (the ABI's device_cap_flags_ex).
+ */
+struct virtio_hyv_device_attr {
+	__le64 fw_ver;
+	__be64 node_guid;
+	__be64 sys_image_guid;
+	__le64 max_mr_size;
+	__le64 page_size_cap;
+	__le32 vendor_id;
+	__le32 vendor_part_id;
+	__le32 hw_ver;
+	__le32 max_qp;
+	__le32 max_qp_wr;
+	__le32 reserved1;		/* the ABI's 32-bit device_cap_flags */
+	__le32 max_sge;
+	__le32 max_sge_rd;
+	__le32 max_cq;
+	__le32 max_cqe;
+	__le32 max_mr;
+	__le32 max_pd;
+	__le32 max_qp_rd_atom;
+	__le32 max_ee_rd_atom;
+	__le32 max_res_rd_atom;
+	__le32 max_qp_init_rd_atom;
+	__le32 max_ee_init_rd_atom;
+	__le32 atomic_cap;
+	__le32 max_ee;
+	__le32 max_rdd;
+	__le32 max_mw;
+	__le32 max_raw_ipv6_qp;
+	__le32 max_raw_ethy_qp;
+	__le32 max_mcast_grp;
+	__le32 max_mcast_qp_attach;
+	__le32 max_total_mcast_qp_attach;
+	__le32 max_ah;
+	__le32 max_fmr;
+	__le32 max_map_per_fmr;
+	__le32 max_srq;
+	__le32 max_srq_wr;
+	__le32 max_srq_sge;
+	__le16 max_pkeys;
+	__u8 local_ca_ack_delay;
+	__u8 phys_port_cnt;		/* <= VIRTIO_HYV_MAX_PORTS */
+	__u8 reserved2[4];
+	__le32 comp_mask;		/* the ABI's, 0 */
+	__le32 response_length;		/* the ABI's, informational */
+	__le64 odp_general_caps;
+	__le32 odp_rc_caps;
+	__le32 odp_uc_caps;
+	__le32 odp_ud_caps;
+	__le32 reserved3;
+	__le64 timestamp_mask;
+	__le64 hca_core_clock;		/* kHz */
+	__le64 device_cap_flags;	/* enum ib_uverbs_device_cap_flags */
+	__le32 rss_supported_qpts;
+	__le32 max_rwq_indirection_tables;
+	__le32 max_rwq_indirection_table_size;
+	__le32 reserved4;
+	__le32 max_wq_type_rq;
+	__le32 raw_packet_caps;
+	__le32 tm_max_rndv_hdr_size;
+	__le32 tm_max_num_tags;
+	__le32 tm_flags;
+	__le32 tm_max_ops;
+	__le32 tm_max_sge;
+	__le32 reserved5;
+	__le16 max_cq_moderation_count;
+	__le16 max_cq_moderation_period;
+	__le32 reserved6;
+	__le64 max_dm_size;
+	__le32 xrc_odp_caps;
+	__le32 reserved7;
+};
+
+struct virtio_hyv_query_device_resp {
+	struct virtio_hyv_resp_hdr hdr;
+	struct virtio_hyv_device_attr attr;
+	char fw_ver[VIRTIO_HYV_FW_VER_LEN];	/* host's sysfs fw_ver, NUL-terminated */
+};
+
+/*
+ * VIRTIO_HYV_OP_QUERY_PORT: the layout of struct
+ * ib_uverbs_query_port_resp_ex, every field little-endian.
+ */
+struct virtio_hyv_port_attr {
+	__le32 port_cap_flags;	/* enum ib_uverbs_query_port_cap_flags */
+	__le32 max_msg_sz;
+	__le32 bad_pkey_cntr;
+	__le32 qkey_viol_cntr;
+	__le32 gid_tbl_len;
+	__le16 pkey_tbl_len;
+	__le16 lid;
+	__le16 sm_lid;
+	__u8 state;		/* enum ib_port_state */
+	__u8 max_mtu;		/* enum ib_mtu */
+	__u8 active_mtu;
+	__u8 lmc;
+	__u8 max_vl_num;
+	__u8 sm_sl;
+	__u8 subnet_timeout;
+	__u8 init_type_reply;
+	__u8 active_width;
+	__u8 active_speed;
+	__u8 phys_state;
+	__u8 link_layer;	/* IB_LINK_LAYER_* */
+	__u8 flags;		/* enum ib_uverbs_query_port_flags */
+	__u8 reserved1;
+	__le16 port_cap_flags2;
+	__u8 reserved2[2];
+	__le32 active_speed_ex;
+};
+
+struct virtio_hyv_query_port_resp {
+	struct virtio_hyv_resp_hdr hdr;
+	struct virtio_hyv_port_attr attr;
+};
+
+/*
+ * VIRTIO_HYV_OP_QUERY_GID_TABLE: the valid entries of the port's GID table,
+ * by ascending index.  Entries not listed are empty (all-zero GID).
+ */
+struct virtio_hyv_gid_entry {
+	__u8 gid[16];
+	__le32 index;
+	__le32 gid_type;	/* enum ib_uverbs_gid_type */
+};
+
+struct virtio_hyv_gid_table_resp {
+	struct virtio_hyv_resp_hdr hdr;
+	__le32 num_entries;
+	__le32 reserved;
+	struct virtio_hyv_gid_entry entries[];
+};
+
+/* VIRTIO_HYV_OP_QUERY_PKEY_TABLE: P_Key i is pkeys[i]. */
+struct virtio_hyv_pkey_table_resp {
+	struct virtio_hyv_resp_hdr hdr;
+	__le32 num_pkeys;	/* the port's pkey_tbl_len */
+	__le32 reserved;
+	__le16 pkeys[];
+};
+
+/*
+ * VIRTIO_HYV_OP_CREATE_CONTEXT: a host user context (one host uverbs file)
+ * for a guest user context.  udata is the provider's GET_CONTEXT driver
+ * data, passed to the host driver unchanged; the response carries the host
+ * driver's answer.
+ */
+struct virtio_hyv_create_context_req {
+	struct virtio_hyv_req_hdr hdr;
+	__le32 dev_id;
+	__le32 udata_len;	/* bytes of udata that follow */
+	__le32 resp_udata_max;	/* room for driver data in the response */
+	__le32 reserved;
+	__u8 udata[];
+};
+
+struct virtio_hyv_create_context_resp {
+	struct virtio_hyv_resp_hdr hdr;
+	__le32 ctx_handle;	/* VM-local, names the context later */
+	__le32 num_comp_vectors;
+	__le32 udata_len;	/* <= resp_udata_max */
+	__le32 reserved;
+	__u8 udata[];
+};
+
+/* VIRTIO_HYV_OP_DESTROY_CONTEXT: releases every host object of the context. */
+struct virtio_hyv_destroy_context_req {
+	struct virtio_hyv_req_hdr hdr;
+	__le32 ctx_handle;
+	__le32 reserved;
+};
+
+/*
+ * Events (VIRTIO_HYV_F_EVENT_QUEUE): the driver keeps device-writable
+ * buffers of VIRTIO_HYV_EVENT_SIZE bytes on the eventq; the device fills one
+ * per event, in order.
+ */
+enum virtio_hyv_event_type {
+	VIRTIO_HYV_EVT_BROKER_UP = 1,		/* resynchronise with HELLO */
+	VIRTIO_HYV_EVT_BROKER_DOWN = 2,		/* every host object is gone */
+	VIRTIO_HYV_EVT_DEVICE_ADDED = 3,	/* payload: device */
+	VIRTIO_HYV_EVT_DEVICE_REMOVED = 4,	/* payload: dev_id */
+};
+
+#define VIRTIO_HYV_EVENT_SIZE		128
+
+struct virtio_hyv_event {
+	__le32 type;		/* enum virtio_hyv_event_type */
+	__le32 reserved;
+	union {
+		struct virtio_hyv_dev_info device;
+		__le32 dev_id;
+		__u8 raw[VIRTIO_HYV_EVENT_SIZE - 8];
+	};
 };
 
 #endif /* _UAPI_LINUX_VIRTIO_HYV_H */
