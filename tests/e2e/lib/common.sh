@@ -58,3 +58,53 @@ vm_gone() { [ -z "$(hyvctl_vm "$1")" ]; }
 
 # Kernel log lines that mean something went wrong, whatever the severity.
 kernel_trouble='WARNING:|BUG:|Oops|Call Trace|general protection fault|UBSAN|KASAN|refcount_t:|list_(add|del) corruption|blocked for more than|Unable to handle'
+
+# RDMA devices of guest N (or of L1 with N = host), sorted, on one line.
+ib_devices() {
+	if [ "$1" = host ]; then
+		ls /sys/class/infiniband 2>/dev/null | sort | xargs
+	else
+		hyv-guest "$1" sh -c 'ls /sys/class/infiniband 2>/dev/null' | sort | xargs
+	fi
+}
+
+guest_has_devices() {	# guest_has_devices N "DEV ...": exactly these devices
+	[ "$(ib_devices "$1")" = "$2" ]
+}
+
+# Start PROGRAM ARG... in the background in guest N, detached from the agent,
+# its output in guest file LOG.
+guest_background() {	# guest_background N LOG PROGRAM [ARG...]
+	local n=$1 log=$2
+	shift 2
+	hyv-guest "$n" sh -c "setsid $* > $log 2>&1 < /dev/null &"
+}
+
+guest_file_has() {	# guest_file_has N FILE REGEX
+	hyv-guest "$1" cat "$2" 2>/dev/null | grep -Eq -- "$3"
+}
+
+# Contexts hyvd holds for the VM named NAME.
+vm_contexts() {
+	hyvctl_vm "$1" | jq -r '.contexts'
+}
+
+vm_contexts_are() {	# vm_contexts_are NAME COUNT
+	[ "$(vm_contexts "$1")" = "$2" ]
+}
+
+vm_has_contexts() {	# vm_has_contexts NAME: at least one
+	[ "$(vm_contexts "$1")" -ge 1 ] 2>/dev/null
+}
+
+# Host user contexts (uverbs files) open in hyvd, from the RDMA core's view.
+hyvd_host_contexts() {
+	rdma res show ctx 2>/dev/null | grep -c "comm hyvd" || true
+}
+
+hyvd_host_contexts_are() {	# hyvd_host_contexts_are COUNT
+	[ "$(hyvd_host_contexts)" = "$1" ]
+}
+
+# The name libibverbs gives IBV_EVENT_DEVICE_FATAL (ibv_event_type_str).
+device_fatal='local catastrophic error'

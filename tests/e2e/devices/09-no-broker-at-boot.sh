@@ -1,0 +1,13 @@
+# A guest that boots while hyvd is down comes up with the driver bound and
+# no RDMA device, and gets its devices when hyvd starts (QEMU reconnects).
+. "$E2E_LIB/common.sh"
+
+hyv-hyvd stop
+trap 'hyv-hyvd start' EXIT
+hyv-guest-start 2
+[ -n "$(hyv_sysfs 2)" ] || fail "virtio_hyv is not bound in guest2"
+expect_eq "$(ib_devices 2)" "" "devices of guest2 without hyvd"
+hyv-hyvd start
+trap - EXIT
+wait_until 60 guest_has_devices 2 "rxe0 siw0" ||
+	fail "guest2 has '$(ib_devices 2)' after hyvd started"
