@@ -4,13 +4,14 @@
  * control path.
  *
  * /dev/vhost-hyv is a vhost device in the vhost-vsock mould: QEMU owns it
- * (SET_OWNER, memory table, one control virtqueue), starts and stops it
- * with VHOST_HYV_SET_RUNNING, and asks it for a relay fd that it passes to
- * the hyvd broker.  Requests the guest queues are validated here and relayed
- * to the broker; its answers are copied back into the guest.
+ * (SET_OWNER, memory table, the control and event virtqueues), starts and
+ * stops it with VHOST_HYV_SET_RUNNING, and asks it for a relay fd that it
+ * passes to the hyvd broker.  Requests the guest queues are validated here
+ * and relayed to the broker; its answers are copied back into the guest,
+ * and the events it writes are put into the guest's event buffers.
  *
- * This file: the device file, its ioctls, and the life cycle of the control
- * virtqueue (start, stop, reset, release).  Lock rules: vhost_hyv.h.
+ * This file: the device file, its ioctls, and the life cycle of the
+ * virtqueues (start, stop, reset, release).  Lock rules: vhost_hyv.h.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -34,22 +35,18 @@
  */
 enum {
 	VHOST_HYV_FEATURES = (VHOST_FEATURES & ~(1ULL << VHOST_F_LOG_ALL)) |
-			     (1ULL << VIRTIO_F_ACCESS_PLATFORM)
+			     (1ULL << VIRTIO_F_ACCESS_PLATFORM) |
+			     (1ULL << VIRTIO_HYV_F_EVENT_QUEUE)
 };
 
 enum {
 	VHOST_HYV_BACKEND_FEATURES = (1ULL << VHOST_BACKEND_F_IOTLB_MSG_V2)
 };
 
-static long vhost_hyv_start(struct vhost_hyv *vh)
+/* Starts servicing @vq, unless it runs already.  Caller holds dev.mutex. */
+static int vhost_hyv_start_vq(struct vhost_hyv *vh, struct vhost_virtqueue *vq)
 {
-	struct vhost_virtqueue *vq = &vh->ctrlq;
-	long err;
-
-	mutex_lock(&vh->dev.mutex);
-	err = vhost_dev_check_owner(&vh->dev);
-	if (err)
-		goto out;
+	int err = 0;
 
 	mutex_lock(&vq->mutex);
 	if (!vhost_vq_access_ok(vq)) {
@@ -61,21 +58,71 @@ static long vhost_hyv_start(struct vhost_hyv *vh)
 			vhost_vq_set_backend(vq, NULL);
 	}
 	mutex_unlock(&vq->mutex);
+	return err;
+}
+
+/* Stops taking chains from @vq.  Caller holds dev.mutex. */
+static void vhost_hyv_stop_vq(struct vhost_virtqueue *vq)
+{
+	mutex_lock(&vq->mutex);
+	vhost_vq_set_backend(vq, NULL);
+	mutex_unlock(&vq->mutex);
+}
+
+/*
+ * Stops the eventq, then discards the events kept for it: the handler can
+ * no longer take one out in between.  Caller holds dev.mutex.
+ */
+static void vhost_hyv_stop_eventq(struct vhost_hyv *vh)
+{
+	vhost_hyv_stop_vq(&vh->eventq);
+	hyv_relay_stop_events(vh->relay);
+}
+
+/*
+ * The eventq runs only for a driver that negotiated it: a 1.0 driver does
+ * not set up queue 1, whose vhost ring may still hold the addresses of an
+ * earlier driver.  Its events are discarded.
+ */
+static long vhost_hyv_start(struct vhost_hyv *vh)
+{
+	bool events;
+	long err;
+
+	mutex_lock(&vh->dev.mutex);
+	err = vhost_dev_check_owner(&vh->dev);
+	if (err)
+		goto out;
+
+	events = vhost_has_feature(&vh->eventq, VIRTIO_HYV_F_EVENT_QUEUE);
+	if (events) {
+		err = vhost_hyv_start_vq(vh, &vh->eventq);
+		if (err)
+			goto out;
+	}
+	err = vhost_hyv_start_vq(vh, &vh->ctrlq);
+	if (err) {
+		vhost_hyv_stop_eventq(vh);
+		goto out;
+	}
+	if (events)
+		hyv_relay_start_events(vh->relay);
 
 	/* Take the requests the guest queued while the ring was stopped. */
-	if (!err)
-		vhost_poll_queue(&vq->poll);
+	vhost_poll_queue(&vh->ctrlq.poll);
 out:
 	mutex_unlock(&vh->dev.mutex);
 	return err;
 }
 
-/* Stops taking chains from the ring.  Caller holds dev.mutex. */
-static void vhost_hyv_stop_ctrlq(struct vhost_hyv *vh)
+/*
+ * Stops taking chains from the rings; kept events are discarded, a
+ * starting driver resynchronises with HELLO.  Caller holds dev.mutex.
+ */
+static void vhost_hyv_stop_vqs(struct vhost_hyv *vh)
 {
-	mutex_lock(&vh->ctrlq.mutex);
-	vhost_vq_set_backend(&vh->ctrlq, NULL);
-	mutex_unlock(&vh->ctrlq.mutex);
+	vhost_hyv_stop_vq(&vh->ctrlq);
+	vhost_hyv_stop_eventq(vh);
 }
 
 /*
@@ -117,7 +164,7 @@ static long vhost_hyv_stop(struct vhost_hyv *vh)
 	mutex_lock(&vh->dev.mutex);
 	err = vhost_dev_check_owner(&vh->dev);
 	if (!err) {
-		vhost_hyv_stop_ctrlq(vh);
+		vhost_hyv_stop_vqs(vh);
 		vhost_hyv_drain_ctrlq(vh);
 	}
 	mutex_unlock(&vh->dev.mutex);
@@ -133,12 +180,15 @@ static int vhost_hyv_open(struct inode *inode, struct file *file)
 	if (!vh)
 		return -ENOMEM;
 
-	vh->relay = hyv_relay_create(&vh->ctrlq.poll, task_tgid_nr(current));
+	vh->relay = hyv_relay_create(&vh->ctrlq.poll, &vh->eventq.poll,
+				     task_tgid_nr(current));
 	if (!vh->relay)
 		goto err_free_vh;
 
 	vh->vqs[VIRTIO_HYV_VQ_CTRL] = &vh->ctrlq;
+	vh->vqs[VIRTIO_HYV_VQ_EVENT] = &vh->eventq;
 	vh->ctrlq.handle_kick = hyv_ctrlq_handle_kick;
+	vh->eventq.handle_kick = hyv_eventq_handle_kick;
 	vhost_dev_init(&vh->dev, vh->vqs, ARRAY_SIZE(vh->vqs), UIO_MAXIOV,
 		       VHOST_HYV_PKT_WEIGHT, VHOST_HYV_WEIGHT, true, NULL);
 
@@ -155,13 +205,13 @@ static int vhost_hyv_release(struct inode *inode, struct file *file)
 	struct vhost_hyv *vh = file->private_data;
 
 	/*
-	 * The owner is gone or done: nothing is completed into the ring any
+	 * The owner is gone or done: nothing is completed into the rings any
 	 * more.  Stop taking chains; cut the relay loose, so the broker reads
 	 * EOF and nothing it does can queue work here any more; only then
 	 * stop the worker and free the device.
 	 */
 	mutex_lock(&vh->dev.mutex);
-	vhost_hyv_stop_ctrlq(vh);
+	vhost_hyv_stop_vqs(vh);
 	mutex_unlock(&vh->dev.mutex);
 
 	hyv_relay_detach_device(vh->relay);
@@ -195,7 +245,7 @@ static long vhost_hyv_reset_owner(struct vhost_hyv *vh)
 		goto out;
 	}
 
-	vhost_hyv_stop_ctrlq(vh);
+	vhost_hyv_stop_vqs(vh);
 	vhost_hyv_drain_ctrlq(vh);
 	vhost_dev_stop(&vh->dev);
 	vhost_dev_reset_owner(&vh->dev, umem);
@@ -207,6 +257,7 @@ out:
 static long vhost_hyv_set_features(struct vhost_hyv *vh, u64 features)
 {
 	bool iotlb = features & (1ULL << VIRTIO_F_ACCESS_PLATFORM);
+	unsigned int i;
 	long err;
 
 	if (features & ~(u64)VHOST_HYV_FEATURES)
@@ -217,9 +268,11 @@ static long vhost_hyv_set_features(struct vhost_hyv *vh, u64 features)
 	if (err)
 		goto out;
 
-	mutex_lock(&vh->ctrlq.mutex);
-	vh->ctrlq.acked_features = features;
-	mutex_unlock(&vh->ctrlq.mutex);
+	for (i = 0; i < ARRAY_SIZE(vh->vqs); i++) {
+		mutex_lock(&vh->vqs[i]->mutex);
+		vh->vqs[i]->acked_features = features;
+		mutex_unlock(&vh->vqs[i]->mutex);
+	}
 out:
 	mutex_unlock(&vh->dev.mutex);
 	return err;

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The relay: requests between the control virtqueue and the broker.
+ * The relay: requests between the control virtqueue and the broker, and
+ * events from the broker to the event virtqueue.
  *
- * This file owns the request state machine described in vhost_hyv.h; the
- * control queue handler feeds it and drains it, the relay fd (relay_file.c)
- * reads and answers it.  Every transition happens under relay->lock, which
- * also makes "the device is still there" and "queue the handler" one atomic
- * step.
+ * This file owns the request state machine and the kept events described
+ * in vhost_hyv.h; the control queue handler feeds the requests and drains
+ * them, the relay fd (relay_file.c) reads and answers them and posts
+ * events, the event queue handler delivers those.  Every transition happens
+ * under relay->lock, which also makes "the device is still there" and
+ * "queue the handler" one atomic step.
  */
+#include <linux/mm.h>
 #include <linux/poll.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -45,11 +48,13 @@ void hyv_request_put(struct hyv_request *req)
 }
 
 struct hyv_relay *hyv_relay_create(struct vhost_poll *ctrlq_poll,
+				   struct vhost_poll *eventq_poll,
 				   pid_t owner_pid)
 {
 	struct hyv_relay *relay;
 
-	relay = kzalloc(sizeof(*relay), GFP_KERNEL_ACCOUNT);
+	/* The kept events make it larger than two pages. */
+	relay = kvzalloc(sizeof(*relay), GFP_KERNEL_ACCOUNT);
 	if (!relay)
 		return NULL;
 
@@ -57,6 +62,7 @@ struct hyv_relay *hyv_relay_create(struct vhost_poll *ctrlq_poll,
 	spin_lock_init(&relay->lock);
 	init_waitqueue_head(&relay->readers);
 	relay->ctrlq_poll = ctrlq_poll;
+	relay->eventq_poll = eventq_poll;
 	relay->owner_pid = owner_pid;
 	INIT_LIST_HEAD(&relay->pending);
 	INIT_LIST_HEAD(&relay->done);
@@ -70,7 +76,7 @@ static void hyv_relay_free(struct kref *ref)
 
 	/* Both owners detached, and each detach empties the relay. */
 	WARN_ON(relay->nr_requests);
-	kfree(relay);
+	kvfree(relay);
 }
 
 void hyv_relay_put(struct hyv_relay *relay)
@@ -92,10 +98,92 @@ static void hyv_relay_kick_ctrlq(struct hyv_relay *relay)
 		vhost_poll_queue(relay->ctrlq_poll);
 }
 
+static struct hyv_relay_event *hyv_relay_event_at(struct hyv_relay *relay,
+						  unsigned int i)
+{
+	return &relay->events[(relay->first_event + i) %
+			      HYV_RELAY_EVENT_SLOTS];
+}
+
+static bool hyv_relay_last_event_is(struct hyv_relay *relay, u32 type)
+{
+	const struct hyv_relay_event *last;
+
+	lockdep_assert_held(&relay->lock);
+
+	if (!relay->nr_events)
+		return false;
+	last = hyv_relay_event_at(relay, relay->nr_events - 1);
+	return le32_to_cpu(last->ev.type) == type;
+}
+
+/* Appends @ev and has the event queue handler deliver it. */
+static void hyv_relay_keep_event_locked(struct hyv_relay *relay,
+					const struct virtio_hyv_event *ev)
+{
+	struct hyv_relay_event *event;
+
+	lockdep_assert_held(&relay->lock);
+
+	event = hyv_relay_event_at(relay, relay->nr_events++);
+	event->seq = relay->next_event_seq++;
+	event->ev = *ev;
+	vhost_poll_queue(relay->eventq_poll);
+}
+
 /*
- * Called by the device's release, after its virtqueue has stopped taking
- * requests.  Every request is dropped: the ring they came from is going
- * away, and the broker's later answers get -ENOENT.  Readers see EOF.
+ * Discards the kept events and keeps no more until the next start.
+ * Called only once the eventq handler can no longer run.
+ */
+static void hyv_relay_stop_events_locked(struct hyv_relay *relay)
+{
+	const struct hyv_relay_event *event;
+	unsigned int i;
+
+	lockdep_assert_held(&relay->lock);
+
+	relay->events_running = false;
+	for (i = 0; i < relay->nr_events; i++) {
+		event = hyv_relay_event_at(relay, i);
+		trace_vhost_hyv_event_dropped(relay->owner_pid, event->seq,
+					      &event->ev,
+					      HYV_EVENT_DROP_STOPPING);
+	}
+	relay->first_event = 0;
+	relay->nr_events = 0;
+}
+
+/*
+ * Tells the guest that the broker is gone, and with it every host object
+ * it held for this VM.  There is always room: see vhost_hyv.h.
+ */
+static void hyv_relay_broker_down_locked(struct hyv_relay *relay)
+{
+	const struct virtio_hyv_event ev = {
+		.type = cpu_to_le32(VIRTIO_HYV_EVT_BROKER_DOWN),
+	};
+	enum hyv_event_drop why;
+
+	lockdep_assert_held(&relay->lock);
+
+	if (!relay->events_running) {
+		why = HYV_EVENT_DROP_NOT_RUNNING;
+	} else if (hyv_relay_last_event_is(relay,
+					   VIRTIO_HYV_EVT_BROKER_DOWN)) {
+		why = HYV_EVENT_DROP_REDUNDANT;
+	} else {
+		hyv_relay_keep_event_locked(relay, &ev);
+		return;
+	}
+	trace_vhost_hyv_event_dropped(relay->owner_pid,
+				      relay->next_event_seq++, &ev, why);
+}
+
+/*
+ * Called by the device's release, after its virtqueues have stopped.
+ * Every request is dropped: the ring they came from is going away, and the
+ * broker's later answers get -ENOENT.  So are the kept events; later ones
+ * are discarded.  Readers see EOF.
  */
 void hyv_relay_detach_device(struct hyv_relay *relay)
 {
@@ -106,6 +194,8 @@ void hyv_relay_detach_device(struct hyv_relay *relay)
 
 	spin_lock(&relay->lock);
 	WRITE_ONCE(relay->ctrlq_poll, NULL);
+	relay->eventq_poll = NULL;
+	hyv_relay_stop_events_locked(relay);
 	list_splice_init(&relay->pending, &dropped);
 	list_splice_tail_init(&relay->done, &dropped);
 	hash_for_each_safe(relay->inflight, bkt, next, req, inflight_node) {
@@ -191,8 +281,8 @@ void hyv_relay_fail_all(struct hyv_relay *relay, u32 status)
 /*
  * The relay fd was closed: whatever the broker had not answered, read or
  * not, completes with ECONNRESET; new requests fail with ENOTCONN until
- * another relay fd is opened.  One critical section, so that no request
- * slips in between.
+ * another relay fd is opened; the guest is sent BROKER_DOWN.  One critical
+ * section, so that no request slips in between.
  */
 void hyv_relay_detach_file(struct hyv_relay *relay)
 {
@@ -200,6 +290,7 @@ void hyv_relay_detach_file(struct hyv_relay *relay)
 	relay->file_open = false;
 	if (hyv_relay_fail_all_locked(relay, ECONNRESET))
 		hyv_relay_kick_ctrlq(relay);
+	hyv_relay_broker_down_locked(relay);
 	spin_unlock(&relay->lock);
 
 	hyv_relay_put(relay);
@@ -384,4 +475,74 @@ __poll_t hyv_relay_poll_mask(struct hyv_relay *relay)
 		mask |= EPOLLIN | EPOLLRDNORM;
 	spin_unlock(&relay->lock);
 	return mask;
+}
+
+/* Keeps events from now on: the eventq has started. */
+void hyv_relay_start_events(struct hyv_relay *relay)
+{
+	spin_lock(&relay->lock);
+	relay->events_running = true;
+	spin_unlock(&relay->lock);
+}
+
+/*
+ * Discards the kept events and those that come until the next start: the
+ * eventq has stopped, and a starting driver resynchronises with HELLO.
+ */
+void hyv_relay_stop_events(struct hyv_relay *relay)
+{
+	spin_lock(&relay->lock);
+	hyv_relay_stop_events_locked(relay);
+	spin_unlock(&relay->lock);
+}
+
+/*
+ * The broker's event for the guest: kept while the eventq runs (-ENOBUFS
+ * when VHOST_HYV_EVENT_BACKLOG are waiting already), discarded otherwise.
+ */
+int hyv_relay_post_event(struct hyv_relay *relay,
+			 const struct virtio_hyv_event *ev)
+{
+	int err = 0;
+
+	spin_lock(&relay->lock);
+	if (!relay->events_running)
+		trace_vhost_hyv_event_dropped(relay->owner_pid,
+					      relay->next_event_seq++, ev,
+					      HYV_EVENT_DROP_NOT_RUNNING);
+	else if (relay->nr_events >= VHOST_HYV_EVENT_BACKLOG)
+		err = -ENOBUFS;
+	else
+		hyv_relay_keep_event_locked(relay, ev);
+	spin_unlock(&relay->lock);
+	return err;
+}
+
+/* Copies the oldest kept event to @event; false if none is kept. */
+bool hyv_relay_peek_event(struct hyv_relay *relay,
+			  struct hyv_relay_event *event)
+{
+	bool kept;
+
+	spin_lock(&relay->lock);
+	kept = relay->nr_events;
+	if (kept)
+		*event = *hyv_relay_event_at(relay, 0);
+	spin_unlock(&relay->lock);
+	return kept;
+}
+
+/*
+ * Forgets the oldest kept event: the guest has it.  Only the eventq
+ * handler calls this, after hyv_relay_peek_event() (see vhost_hyv.h).
+ */
+void hyv_relay_pop_event(struct hyv_relay *relay)
+{
+	spin_lock(&relay->lock);
+	if (!WARN_ON_ONCE(!relay->nr_events)) {
+		relay->first_event = (relay->first_event + 1) %
+				     HYV_RELAY_EVENT_SLOTS;
+		relay->nr_events--;
+	}
+	spin_unlock(&relay->lock);
 }

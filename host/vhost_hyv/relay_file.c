@@ -2,9 +2,10 @@
 /*
  * The relay fd: the broker's end of the relay (VHOST_HYV_GET_RELAY).
  *
- * read() returns one request, write() answers one, poll() says which of the
- * two would make progress.  The file holds a reference to the relay, never
- * to the vhost device, so it can outlive QEMU's /dev/vhost-hyv fd.
+ * read() returns one request, write() answers one or posts an event for the
+ * guest, poll() says which of the two would make progress.  The file holds
+ * a reference to the relay, never to the vhost device, so it can outlive
+ * QEMU's /dev/vhost-hyv fd.
  */
 #include <linux/anon_inodes.h>
 #include <linux/fs.h>
@@ -48,6 +49,19 @@ static ssize_t hyv_relay_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	return sizeof(hdr) + hdr.req_len;
 }
 
+/* The rest of a write whose id is VHOST_HYV_RELAY_EVENT. */
+static int hyv_relay_write_event(struct hyv_relay *relay, u32 len,
+				 struct iov_iter *from)
+{
+	struct virtio_hyv_event ev;
+
+	if (len != sizeof(ev))
+		return -EINVAL;
+	if (!copy_from_iter_full(&ev, sizeof(ev), from))
+		return -EFAULT;
+	return hyv_relay_post_event(relay, &ev);
+}
+
 static ssize_t hyv_relay_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
 	struct hyv_relay *relay = iocb->ki_filp->private_data;
@@ -62,6 +76,10 @@ static ssize_t hyv_relay_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		return -EFAULT;
 	if (hdr.reserved || hdr.resp_len != count - sizeof(hdr))
 		return -EINVAL;
+	if (hdr.id == VHOST_HYV_RELAY_EVENT) {
+		err = hyv_relay_write_event(relay, hdr.resp_len, from);
+		return err ?: count;
+	}
 	/* No chain can take more; refuse before allocating for it. */
 	if (hdr.resp_len > VIRTIO_HYV_MAX_RESP_SIZE)
 		return -EMSGSIZE;

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Tracepoints of vhost_hyv's request path:
+ * Tracepoints of vhost_hyv's request and event paths:
  *   echo 1 > /sys/kernel/tracing/events/vhost_hyv/enable
  * Every event names the VMM (pid of the process that opened /dev/vhost-hyv)
- * and, once the request is on the relay, the id the broker sees.
+ * and, once the request is on the relay, the id the broker sees; events
+ * for the guest carry the sequence number the relay gave them.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM vhost_hyv
@@ -106,6 +107,71 @@ TRACE_EVENT(vhost_hyv_request_rejected,
 		      __entry->vmm, __entry->head, __entry->out,
 		      __entry->req_len, __entry->in, __entry->resp_max,
 		      __entry->status, __entry->used_len)
+);
+
+/* An event for the guest's eventq was written into buffer @head. */
+TRACE_EVENT(vhost_hyv_event_delivered,
+	    TP_PROTO(pid_t vmm, u64 seq, const struct virtio_hyv_event *ev,
+		     unsigned int ring_head),
+	    TP_ARGS(vmm, seq, ev, ring_head),
+	    TP_STRUCT__entry(__field(pid_t, vmm)
+			     __field(u64, seq)
+			     __field(u32, type)
+			     __field(unsigned int, head)),
+	    TP_fast_assign(__entry->vmm = vmm;
+			   __entry->seq = seq;
+			   __entry->type = le32_to_cpu(ev->type);
+			   __entry->head = ring_head;),
+	    TP_printk("vmm=%d seq=%llu type=%u head=%u", __entry->vmm,
+		      __entry->seq, __entry->type, __entry->head)
+);
+
+TRACE_DEFINE_ENUM(HYV_EVENT_DROP_NOT_RUNNING);
+TRACE_DEFINE_ENUM(HYV_EVENT_DROP_STOPPING);
+TRACE_DEFINE_ENUM(HYV_EVENT_DROP_REDUNDANT);
+
+/* An event for the guest was discarded: enum hyv_event_drop says why. */
+TRACE_EVENT(vhost_hyv_event_dropped,
+	    TP_PROTO(pid_t vmm, u64 seq, const struct virtio_hyv_event *ev,
+		     enum hyv_event_drop why),
+	    TP_ARGS(vmm, seq, ev, why),
+	    TP_STRUCT__entry(__field(pid_t, vmm)
+			     __field(u64, seq)
+			     __field(u32, type)
+			     __field(enum hyv_event_drop, why)),
+	    TP_fast_assign(__entry->vmm = vmm;
+			   __entry->seq = seq;
+			   __entry->type = le32_to_cpu(ev->type);
+			   __entry->why = why;),
+	    TP_printk("vmm=%d seq=%llu type=%u why=%s", __entry->vmm,
+		      __entry->seq, __entry->type,
+		      __print_symbolic(__entry->why,
+				       { HYV_EVENT_DROP_NOT_RUNNING, "not-running" },
+				       { HYV_EVENT_DROP_STOPPING, "stopping" },
+				       { HYV_EVENT_DROP_REDUNDANT, "redundant" }))
+);
+
+/*
+ * The guest posted an eventq buffer that cannot take an event (readable,
+ * shorter than an event, or faulting): it went back with used length 0,
+ * and the event waits for the next buffer.
+ */
+TRACE_EVENT(vhost_hyv_event_buffer_rejected,
+	    TP_PROTO(pid_t vmm, unsigned int ring_head, unsigned int out,
+		     unsigned int in, size_t len),
+	    TP_ARGS(vmm, ring_head, out, in, len),
+	    TP_STRUCT__entry(__field(pid_t, vmm)
+			     __field(unsigned int, head)
+			     __field(unsigned int, out)
+			     __field(unsigned int, in)
+			     __field(size_t, len)),
+	    TP_fast_assign(__entry->vmm = vmm;
+			   __entry->head = ring_head;
+			   __entry->out = out;
+			   __entry->in = in;
+			   __entry->len = len;),
+	    TP_printk("vmm=%d head=%u out=%u in=%u/%zu", __entry->vmm,
+		      __entry->head, __entry->out, __entry->in, __entry->len)
 );
 
 #endif /* _VHOST_HYV_TRACE_H */

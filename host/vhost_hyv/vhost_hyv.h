@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vhost_hyv internals shared by the device (main.c), the control queue
- * handler (ctrlq.c) and the broker relay (relay.c, relay_file.c).
+ * vhost_hyv internals shared by the device (main.c), the virtqueue handlers
+ * (ctrlq.c, eventq.c) and the broker relay (relay.c, relay_file.c).
  *
  * Objects and lifetimes
  * ---------------------
  * struct vhost_hyv is one open /dev/vhost-hyv: the vhost device with the
- * control virtqueue.  QEMU owns it.  It holds one reference to the relay.
+ * control virtqueue and the event virtqueue.  QEMU owns it.  It holds one
+ * reference to the relay.
  *
- * struct hyv_relay is the queue of requests between the control virtqueue
- * and the broker.  It is reference counted: the vhost device holds one
- * reference for its whole life, an open relay fd holds another, so either
- * can be closed first.  A relay fd that outlives the device reads EOF.
+ * struct hyv_relay is what passes between the device and the broker: the
+ * queue of requests, and the events kept for the guest.  It is reference
+ * counted: the vhost device holds one reference for its whole life, an
+ * open relay fd holds another, so either can be closed first.  A relay fd
+ * that outlives the device reads EOF.
  *
  * struct hyv_request is one descriptor chain the guest queued: its
  * driver-readable bytes, its ring head and its device-writable iovecs (QEMU
@@ -32,6 +34,19 @@
  * ring and then advances the generation, so a late answer can never land
  * in a ring the guest has since reset and rebuilt.
  *
+ * Events are copied into the relay when they are written (or, for
+ * BROKER_DOWN, when the relay fd closes) and kept there, in order, until
+ * the eventq handler has put them into guest buffers.  They are kept only
+ * while the eventq runs: from a start with VIRTIO_HYV_F_EVENT_QUEUE
+ * negotiated until the next stop, reset or release, which discards them.
+ * At most VHOST_HYV_EVENT_BACKLOG of them come from the broker; one more
+ * slot is reserved so that BROKER_DOWN always fits (an undelivered
+ * BROKER_DOWN makes the next one redundant, so two never wait in a row).
+ * Only the eventq handler takes events out while the eventq runs, and
+ * stopping discards them only after the handler can no longer run (the
+ * backend is cleared under eventq.mutex first), so what the handler peeked
+ * at is still the oldest event when it pops it.
+ *
  * Lock rules
  * ----------
  * Lock order: vhost_dev.mutex -> vhost_virtqueue.mutex -> hyv_relay.lock.
@@ -39,11 +54,13 @@
  * vhost_dev.mutex   ioctls and the start/stop/reset paths.
  * ctrlq.mutex       the ring, the backend pointer, vh->ring_gen, and the
  *                   requests the handler has taken off the done list.
+ * eventq.mutex      the ring and the backend pointer.
  * hyv_relay.lock    (spinlock, innermost) every list, the inflight table,
- *                   every hyv_request.state, the relay's flags and counters.
- *                   Nothing sleeps under it; vhost_poll_queue() (an llist
- *                   add and a wake-up) is called under it so that the device
- *                   cannot be torn down between the check and the queueing.
+ *                   every hyv_request.state, the kept events, the relay's
+ *                   flags and counters.  Nothing sleeps under it;
+ *                   vhost_poll_queue() (an llist add and a wake-up) is
+ *                   called under it so that the device cannot be torn down
+ *                   between the check and the queueing.
  *
  * Guest memory is only touched by the vhost worker (the relay's writer is
  * the broker, whose mm is not QEMU's).
@@ -58,14 +75,15 @@
 #include <linux/types.h>
 #include <linux/uio.h>
 #include <linux/wait.h>
+#include <linux/vhost_hyv.h>
 #include <linux/virtio_hyv.h>
 
 #include "vhost.h"
 
 /*
- * Work bounds of one run of the control queue handler, as vhost-vsock's:
- * chains taken from the ring, answered requests completed into it, and
- * bytes copied either way.
+ * Work bounds of one run of a virtqueue handler, as vhost-vsock's: chains
+ * taken from the ring, answered requests completed into it, and bytes
+ * copied either way.
  */
 #define VHOST_HYV_PKT_WEIGHT	256
 #define VHOST_HYV_WEIGHT	0x80000
@@ -73,6 +91,7 @@
 struct vhost_hyv {
 	struct vhost_dev dev;
 	struct vhost_virtqueue ctrlq;
+	struct vhost_virtqueue eventq;
 	struct vhost_virtqueue *vqs[VIRTIO_HYV_NUM_VQS];
 	struct hyv_relay *relay;
 	u64 ring_gen;		/* ctrlq.mutex */
@@ -110,18 +129,39 @@ struct hyv_request {
 
 #define HYV_RELAY_INFLIGHT_BITS	6
 
+/* The broker's backlog, and the slot reserved for BROKER_DOWN. */
+#define HYV_RELAY_EVENT_SLOTS	(VHOST_HYV_EVENT_BACKLOG + 1)
+
+struct hyv_relay_event {
+	u64 seq;			/* numbers every event the relay took */
+	struct virtio_hyv_event ev;
+};
+
+/* Why an event never reached the guest (the event_dropped tracepoint). */
+enum hyv_event_drop {
+	HYV_EVENT_DROP_NOT_RUNNING,	/* the eventq was not running */
+	HYV_EVENT_DROP_STOPPING,	/* kept when the eventq stopped */
+	HYV_EVENT_DROP_REDUNDANT,	/* BROKER_DOWN after an undelivered one */
+};
+
 struct hyv_relay {
 	struct kref ref;
 	spinlock_t lock;		/* see the lock rules above */
 	wait_queue_head_t readers;
 	struct vhost_poll *ctrlq_poll;	/* NULL once the device is gone */
+	struct vhost_poll *eventq_poll;	/* NULL once the device is gone */
 	pid_t owner_pid;		/* of the VMM that opened the device */
 	bool file_open;
+	bool events_running;		/* events are kept, not discarded */
 	u64 last_id;
 	unsigned int nr_requests;	/* pending + inflight + done */
 	struct list_head pending;
 	struct list_head done;
 	DECLARE_HASHTABLE(inflight, HYV_RELAY_INFLIGHT_BITS);
+	u64 next_event_seq;
+	unsigned int first_event;	/* slot of the oldest kept event */
+	unsigned int nr_events;		/* kept events */
+	struct hyv_relay_event events[HYV_RELAY_EVENT_SLOTS];
 };
 
 /* relay.c */
@@ -129,6 +169,7 @@ struct hyv_request *hyv_request_alloc(u32 req_len);
 void hyv_request_put(struct hyv_request *req);
 
 struct hyv_relay *hyv_relay_create(struct vhost_poll *ctrlq_poll,
+				   struct vhost_poll *eventq_poll,
 				   pid_t owner_pid);
 void hyv_relay_put(struct hyv_relay *relay);
 void hyv_relay_detach_device(struct hyv_relay *relay);
@@ -145,11 +186,21 @@ void hyv_relay_unclaim(struct hyv_relay *relay, struct hyv_request *req);
 int hyv_relay_answer(struct hyv_relay *relay, u64 id, void *resp,
 		     u32 resp_len);
 __poll_t hyv_relay_poll_mask(struct hyv_relay *relay);
+void hyv_relay_start_events(struct hyv_relay *relay);
+void hyv_relay_stop_events(struct hyv_relay *relay);
+int hyv_relay_post_event(struct hyv_relay *relay,
+			 const struct virtio_hyv_event *ev);
+bool hyv_relay_peek_event(struct hyv_relay *relay,
+			  struct hyv_relay_event *event);
+void hyv_relay_pop_event(struct hyv_relay *relay);
 
 /* relay_file.c */
 int hyv_relay_file_create(struct hyv_relay *relay);
 
 /* ctrlq.c */
 void hyv_ctrlq_handle_kick(struct vhost_work *work);
+
+/* eventq.c */
+void hyv_eventq_handle_kick(struct vhost_work *work);
 
 #endif /* _VHOST_HYV_H */
