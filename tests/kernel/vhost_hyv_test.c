@@ -3,13 +3,17 @@
  * vhost_hyv_test: exercises /dev/vhost-hyv without QEMU, hyvd or a guest.
  *
  * The program is all three at once: it owns the vhost device as QEMU does
- * (SET_OWNER, a memory table over its own memory, one split ring, kick and
- * call eventfds), writes descriptor chains into that ring as a guest driver
- * would, and serves the relay fd as the broker would.  It checks contract 2
- * of the wire ABI: validation of chains, the relay's read/write/poll, the
- * statuses vhost_hyv completes unanswered requests with, ring stop and reset
- * with requests in flight, either side closing first, the bound on
- * outstanding requests, and a race of broker restarts and ring stops.
+ * (SET_OWNER, a memory table over its own memory, the control and event
+ * split rings, kick and call eventfds), writes descriptor chains into those
+ * rings as a guest driver would, and serves the relay fd as the broker
+ * would.  It checks contract 2 of the wire ABI: validation of chains, the
+ * relay's read/write/poll, the statuses vhost_hyv completes unanswered
+ * requests with, ring stop and reset with requests in flight, either side
+ * closing first, the bound on outstanding requests, a race of broker
+ * restarts and ring stops; and the eventq: events written by the broker
+ * reach the guest's buffers in order, are kept while there is no buffer up
+ * to the backlog, are discarded while stopped, and BROKER_DOWN follows a
+ * closed relay fd.
  *
  * Run as root where vhost_hyv.ko is loaded:  vhost_hyv_test [-v]
  * Prints TAP; exits 0 only if every check passed.
@@ -38,10 +42,20 @@
 
 #define RING_NUM	64
 #define MEM_SIZE	(4u << 20)
-#define RING_AREA	(64u << 10)	/* desc, avail, used at its start */
+#define RING_AREA	(64u << 10)	/* per ring: desc, avail, used */
+#define RING_SPAN	(16u << 10)	/* ring i at i * RING_SPAN */
 #define SLOT_SIZE	(48u << 10)	/* per head: request and response */
 #define SLOT_RESP	(24u << 10)	/* offset of the response in a slot */
+#define EVBUF_AREA	(MEM_SIZE - (64u << 10))	/* eventq buffers */
+#define EVBUF_SIZE	256
 #define TIMEOUT_MS	5000
+#define QUIET_MS	300	/* how long "nothing happens" is watched */
+
+/* What a protocol 1.0 and a protocol 1.1 driver negotiate and set up. */
+#define FEATURES_1_0	(1ull << VIRTIO_F_VERSION_1)
+#define FEATURES_1_1	(FEATURES_1_0 | 1ull << VIRTIO_HYV_F_EVENT_QUEUE)
+#define RINGS_1_0	(1u << VIRTIO_HYV_VQ_CTRL)
+#define RINGS_1_1	(RINGS_1_0 | 1u << VIRTIO_HYV_VQ_EVENT)
 
 static bool verbose;
 static int nr_checks, nr_failed;
@@ -87,15 +101,22 @@ static long now_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* QEMU's and the guest's side of one device. */
-struct vm {
-	int vhost, kick, call;
-	uint8_t *mem;			/* guest RAM at guest-physical 0 */
+/* The driver's side of one split ring, with its kick and call eventfds. */
+struct ring {
+	unsigned int index;		/* the virtqueue number */
+	int kick, call;
 	struct vring_desc *desc;
 	struct vring_avail *avail;
 	struct vring_used *used;
 	uint16_t avail_idx, used_idx;
 	bool desc_busy[RING_NUM];
+};
+
+/* QEMU's and the guest's side of one device. */
+struct vm {
+	int vhost;
+	uint8_t *mem;			/* guest RAM at guest-physical 0 */
+	struct ring ctrl, event;
 };
 
 struct seg {
@@ -134,13 +155,67 @@ static int set_running(struct vm *vm, int running)
 	return vm_ioctl(vm, VHOST_HYV_SET_RUNNING, &running);
 }
 
-static void vm_setup_ring(struct vm *vm)
+/* Lays out ring @index in the ring area and gives it eventfds. */
+static void ring_init(struct vm *vm, struct ring *r, unsigned int index)
+{
+	uint8_t *base = vm->mem + (size_t)index * RING_SPAN;
+
+	r->index = index;
+	r->desc = (struct vring_desc *)base;
+	r->avail = (struct vring_avail *)(base + 4096);
+	r->used = (struct vring_used *)(base + 8192);
+	r->kick = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	r->call = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (r->kick < 0 || r->call < 0)
+		die("eventfd");
+}
+
+/* Tells the vhost device where ring @r is, as QEMU does at start. */
+static void ring_setup(struct vm *vm, struct ring *r)
+{
+	struct vhost_vring_state state = { .index = r->index };
+	struct vhost_vring_addr addr = { .index = r->index };
+	struct vhost_vring_file file = { .index = r->index };
+
+	state.num = RING_NUM;
+	if (vm_ioctl(vm, VHOST_SET_VRING_NUM, &state))
+		die("VHOST_SET_VRING_NUM");
+	state.num = 0;
+	if (vm_ioctl(vm, VHOST_SET_VRING_BASE, &state))
+		die("VHOST_SET_VRING_BASE");
+	addr.desc_user_addr = (uintptr_t)r->desc;
+	addr.avail_user_addr = (uintptr_t)r->avail;
+	addr.used_user_addr = (uintptr_t)r->used;
+	if (vm_ioctl(vm, VHOST_SET_VRING_ADDR, &addr))
+		die("VHOST_SET_VRING_ADDR");
+	file.fd = r->kick;
+	if (vm_ioctl(vm, VHOST_SET_VRING_KICK, &file))
+		die("VHOST_SET_VRING_KICK");
+	file.fd = r->call;
+	if (vm_ioctl(vm, VHOST_SET_VRING_CALL, &file))
+		die("VHOST_SET_VRING_CALL");
+}
+
+/*
+ * Opens the device and sets it up as QEMU does for a driver that acked
+ * @features and set up the rings in @rings (a mask of virtqueue numbers),
+ * without starting it.
+ */
+static void vm_open_stopped(struct vm *vm, uint64_t features,
+			    unsigned int rings)
 {
 	struct vhost_memory *table;
-	struct vhost_vring_state state = { .index = 0 };
-	struct vhost_vring_addr addr = { .index = 0 };
-	struct vhost_vring_file file = { .index = 0 };
-	uint64_t features = 1ull << VIRTIO_F_VERSION_1;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->vhost = open("/dev/vhost-hyv", O_RDWR | O_CLOEXEC);
+	if (vm->vhost < 0)
+		die("open /dev/vhost-hyv");
+	vm->mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (vm->mem == MAP_FAILED)
+		die("mmap");
+	ring_init(vm, &vm->ctrl, VIRTIO_HYV_VQ_CTRL);
+	ring_init(vm, &vm->event, VIRTIO_HYV_VQ_EVENT);
 
 	if (vm_ioctl(vm, VHOST_SET_OWNER, NULL))
 		die("VHOST_SET_OWNER");
@@ -158,131 +233,107 @@ static void vm_setup_ring(struct vm *vm)
 		die("VHOST_SET_MEM_TABLE");
 	free(table);
 
-	state.num = RING_NUM;
-	if (vm_ioctl(vm, VHOST_SET_VRING_NUM, &state))
-		die("VHOST_SET_VRING_NUM");
-	state.num = 0;
-	if (vm_ioctl(vm, VHOST_SET_VRING_BASE, &state))
-		die("VHOST_SET_VRING_BASE");
-	addr.desc_user_addr = (uintptr_t)vm->desc;
-	addr.avail_user_addr = (uintptr_t)vm->avail;
-	addr.used_user_addr = (uintptr_t)vm->used;
-	if (vm_ioctl(vm, VHOST_SET_VRING_ADDR, &addr))
-		die("VHOST_SET_VRING_ADDR");
-	file.fd = vm->kick;
-	if (vm_ioctl(vm, VHOST_SET_VRING_KICK, &file))
-		die("VHOST_SET_VRING_KICK");
-	file.fd = vm->call;
-	if (vm_ioctl(vm, VHOST_SET_VRING_CALL, &file))
-		die("VHOST_SET_VRING_CALL");
-	if (set_running(vm, 1))
-		die("VHOST_HYV_SET_RUNNING 1");
+	if (rings & (1u << VIRTIO_HYV_VQ_CTRL))
+		ring_setup(vm, &vm->ctrl);
+	if (rings & (1u << VIRTIO_HYV_VQ_EVENT))
+		ring_setup(vm, &vm->event);
 }
 
+/* A running device whose driver speaks protocol 1.1: both queues. */
 static void vm_open(struct vm *vm)
 {
-	memset(vm, 0, sizeof(*vm));
-	vm->vhost = open("/dev/vhost-hyv", O_RDWR | O_CLOEXEC);
-	if (vm->vhost < 0)
-		die("open /dev/vhost-hyv");
-	vm->kick = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	vm->call = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (vm->kick < 0 || vm->call < 0)
-		die("eventfd");
-	vm->mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (vm->mem == MAP_FAILED)
-		die("mmap");
-	vm->desc = (struct vring_desc *)vm->mem;
-	vm->avail = (struct vring_avail *)(vm->mem + 4096);
-	vm->used = (struct vring_used *)(vm->mem + 8192);
-	vm_setup_ring(vm);
+	vm_open_stopped(vm, FEATURES_1_1, RINGS_1_1);
+	if (set_running(vm, 1))
+		die("VHOST_HYV_SET_RUNNING 1");
 }
 
 static void vm_close(struct vm *vm)
 {
 	close(vm->vhost);
-	close(vm->kick);
-	close(vm->call);
+	close(vm->ctrl.kick);
+	close(vm->ctrl.call);
+	close(vm->event.kick);
+	close(vm->event.call);
 	munmap(vm->mem, MEM_SIZE);
 }
 
-static void vm_kick(struct vm *vm)
+static void ring_kick(struct ring *r)
 {
 	uint64_t one = 1;
 
-	if (write(vm->kick, &one, sizeof(one)) != sizeof(one))
+	if (write(r->kick, &one, sizeof(one)) != sizeof(one))
 		die("kick");
 }
 
-static void vm_publish(struct vm *vm, unsigned int head)
+static void ring_publish(struct ring *r, unsigned int head)
 {
-	vm->avail->ring[vm->avail_idx % RING_NUM] = head;
-	__atomic_store_n(&vm->avail->idx, ++vm->avail_idx, __ATOMIC_RELEASE);
+	r->avail->ring[r->avail_idx % RING_NUM] = head;
+	__atomic_store_n(&r->avail->idx, ++r->avail_idx, __ATOMIC_RELEASE);
 }
 
 /* Writes a chain into free descriptors and offers it; returns its head. */
-static int vm_post(struct vm *vm, const struct seg *segs, unsigned int n)
+static int ring_post(struct ring *r, const struct seg *segs, unsigned int n)
 {
 	unsigned int idx[RING_NUM], found = 0, i;
 
 	for (i = 0; i < RING_NUM && found < n; i++)
-		if (!vm->desc_busy[i])
+		if (!r->desc_busy[i])
 			idx[found++] = i;
 	if (found < n)
 		return -ENOSPC;
 
 	for (i = 0; i < n; i++) {
-		struct vring_desc *d = &vm->desc[idx[i]];
+		struct vring_desc *d = &r->desc[idx[i]];
 
-		vm->desc_busy[idx[i]] = true;
+		r->desc_busy[idx[i]] = true;
 		d->addr = segs[i].gpa;
 		d->len = segs[i].len;
 		d->flags = (segs[i].writable ? VRING_DESC_F_WRITE : 0) |
 			   (i + 1 < n ? VRING_DESC_F_NEXT : 0);
 		d->next = i + 1 < n ? idx[i + 1] : 0;
 	}
-	vm_publish(vm, idx[0]);
-	vm_kick(vm);
+	ring_publish(r, idx[0]);
+	ring_kick(r);
 	return idx[0];
 }
 
-static void vm_free_chain(struct vm *vm, unsigned int head)
+static void ring_free_chain(struct ring *r, unsigned int head)
 {
 	for (;;) {
-		vm->desc_busy[head] = false;
-		if (!(vm->desc[head].flags & VRING_DESC_F_NEXT))
+		r->desc_busy[head] = false;
+		if (!(r->desc[head].flags & VRING_DESC_F_NEXT))
 			break;
-		head = vm->desc[head].next;
+		head = r->desc[head].next;
 	}
 }
 
 /* Takes the next used entry, waiting up to @timeout_ms; false on timeout. */
-static bool vm_wait_used(struct vm *vm, struct completion *c, int timeout_ms)
+static bool ring_wait_used(struct ring *r, struct completion *c,
+			   int timeout_ms)
 {
 	long deadline = now_ms() + timeout_ms;
-	struct pollfd pfd = { .fd = vm->call, .events = POLLIN };
+	struct pollfd pfd = { .fd = r->call, .events = POLLIN };
 	uint64_t count;
 
 	for (;;) {
-		uint16_t idx = __atomic_load_n(&vm->used->idx, __ATOMIC_ACQUIRE);
+		uint16_t idx = __atomic_load_n(&r->used->idx, __ATOMIC_ACQUIRE);
 		long left;
 
-		if (idx != vm->used_idx) {
+		if (idx != r->used_idx) {
 			struct vring_used_elem *e =
-				&vm->used->ring[vm->used_idx++ % RING_NUM];
+				&r->used->ring[r->used_idx++ % RING_NUM];
 
 			c->head = e->id;
 			c->len = e->len;
-			if (c->head < RING_NUM && vm->desc_busy[c->head])
-				vm_free_chain(vm, c->head);
+			if (c->head < RING_NUM && r->desc_busy[c->head])
+				ring_free_chain(r, c->head);
 			return true;
 		}
 		left = deadline - now_ms();
 		if (left <= 0)
 			return false;
 		if (poll(&pfd, 1, left > 100 ? 100 : left) > 0 &&
-		    read(vm->call, &count, sizeof(count)) < 0 && errno != EAGAIN)
+		    read(r->call, &count, sizeof(count)) < 0 && errno != EAGAIN)
 			die("read call eventfd");
 	}
 }
@@ -320,7 +371,7 @@ static int post_hello(struct vm *vm, unsigned int slot, uint16_t tag,
 		{ gpa_of(vm, slot_resp(vm, slot)), resp_len, true },
 	};
 
-	return vm_post(vm, segs, 2);
+	return ring_post(&vm->ctrl, segs, 2);
 }
 
 /* The broker's side. */
@@ -394,6 +445,7 @@ static void test_ownership(void)
 	int fd = open("/dev/vhost-hyv", O_RDWR | O_CLOEXEC);
 	uint64_t features = 0;
 	int running = 1;
+	bool got;
 
 	if (fd < 0)
 		die("open /dev/vhost-hyv");
@@ -401,11 +453,13 @@ static void test_ownership(void)
 	      "GET_RELAY before SET_OWNER fails with EPERM");
 	check(ioctl(fd, VHOST_HYV_SET_RUNNING, &running) < 0 &&
 	      errno == EPERM, "SET_RUNNING before SET_OWNER fails with EPERM");
-	check(ioctl(fd, VHOST_GET_FEATURES, &features) == 0 &&
-	      (features & (1ull << VIRTIO_F_VERSION_1)) &&
+	/* Read first: the arguments of check() have no evaluation order. */
+	got = ioctl(fd, VHOST_GET_FEATURES, &features) == 0;
+	check(got && (features & (1ull << VIRTIO_F_VERSION_1)) &&
 	      (features & (1ull << VIRTIO_F_ACCESS_PLATFORM)) &&
+	      (features & (1ull << VIRTIO_HYV_F_EVENT_QUEUE)) &&
 	      !(features & (1ull << VHOST_F_LOG_ALL)),
-	      "features: VERSION_1 and ACCESS_PLATFORM, no LOG_ALL (%#llx)",
+	      "features: VERSION_1, ACCESS_PLATFORM and EVENT_QUEUE, no LOG_ALL (%#llx)",
 	      (unsigned long long)features);
 	features = 1ull << VHOST_F_LOG_ALL;
 	check(ioctl(fd, VHOST_SET_FEATURES, &features) < 0 &&
@@ -421,7 +475,7 @@ static void test_no_relay(struct vm *vm)
 	check(vm_ioctl(vm, VHOST_HYV_SET_RUNNING, &running) == -EINVAL,
 	      "SET_RUNNING 2 fails with EINVAL");
 	post_hello(vm, 0, 0, 64);
-	check(vm_wait_used(vm, &c, TIMEOUT_MS) && c.len == 8 &&
+	check(ring_wait_used(&vm->ctrl, &c, TIMEOUT_MS) && c.len == 8 &&
 	      resp_status(vm, 0) == ENOTCONN,
 	      "request without a relay fd completes with ENOTCONN");
 }
@@ -490,7 +544,8 @@ static void test_round_trip(struct vm *vm, int relay)
 	check(relay_answer(relay, id, 0, pong, sizeof(pong)) ==
 	      (ssize_t)(sizeof(struct vhost_hyv_relay_resp) + 8 + sizeof(pong)),
 	      "answer accepted after the rejected ones");
-	check(vm_wait_used(vm, &c, TIMEOUT_MS) && (int)c.head == head &&
+	check(ring_wait_used(&vm->ctrl, &c, TIMEOUT_MS) &&
+	      (int)c.head == head &&
 	      c.len == 8 + sizeof(pong) && resp_status(vm, 1) == 0 &&
 	      !memcmp(slot_resp(vm, 1) + 8, pong, sizeof(pong)),
 	      "guest gets the answer, used length = resp_len");
@@ -517,7 +572,7 @@ static void test_split_chain(struct vm *vm, int relay)
 		off += len;
 	}
 	segs[15] = (struct seg){ gpa_of(vm, slot_resp(vm, 2)), 64, true };
-	vm_post(vm, segs, 16);
+	ring_post(&vm->ctrl, segs, 16);
 
 	n = relay_read(relay, msg, TIMEOUT_MS);
 	check(n > 0 && msg->hdr.req_len == req_len &&
@@ -525,7 +580,7 @@ static void test_split_chain(struct vm *vm, int relay)
 	      "16-descriptor chain is relayed, readable part concatenated");
 	if (n > 0)
 		relay_answer(relay, msg->hdr.id, 0, NULL, 0);
-	check(vm_wait_used(vm, &c, TIMEOUT_MS) && c.len == 8,
+	check(ring_wait_used(&vm->ctrl, &c, TIMEOUT_MS) && c.len == 8,
 	      "16-descriptor chain completes");
 	free(msg);
 }
@@ -538,13 +593,13 @@ static void expect_rejected(struct vm *vm, int relay, const struct seg *segs,
 	struct completion c;
 
 	memset(slot_resp(vm, 3), 0xee, 64);
-	vm_post(vm, segs, n);
+	ring_post(&vm->ctrl, segs, n);
 	if (has_room)
-		check(vm_wait_used(vm, &c, TIMEOUT_MS) && c.len == 8 &&
+		check(ring_wait_used(&vm->ctrl, &c, TIMEOUT_MS) && c.len == 8 &&
 		      resp_status(vm, 3) == EINVAL,
 		      "%s: EINVAL, used 8", name);
 	else
-		check(vm_wait_used(vm, &c, TIMEOUT_MS) && c.len == 0,
+		check(ring_wait_used(&vm->ctrl, &c, TIMEOUT_MS) && c.len == 0,
 		      "%s: used length 0", name);
 	fcntl(relay, F_SETFL, O_NONBLOCK);
 	check(relay_read(relay, msg, 0) == -EAGAIN,
@@ -587,6 +642,274 @@ static void test_malformed(struct vm *vm, int relay)
 	expect_rejected(vm, relay, segs, 2, false, "short-response");
 }
 
+/* The eventq: the guest's buffers and the broker's events. */
+#define EVENT_WRITE_LEN \
+	((ssize_t)(sizeof(struct vhost_hyv_relay_resp) + \
+		   sizeof(struct virtio_hyv_event)))
+
+/* Posts one eventq buffer of @len bytes; returns its head. */
+static int post_event_buf(struct vm *vm, uint32_t len, bool writable)
+{
+	uint8_t *buf = vm->mem + EVBUF_AREA +
+		       (size_t)(vm->event.avail_idx % RING_NUM) * EVBUF_SIZE;
+	struct seg seg = { gpa_of(vm, buf), len, writable };
+
+	memset(buf, 0xee, EVBUF_SIZE);
+	return ring_post(&vm->event, &seg, 1);
+}
+
+/*
+ * Waits up to @timeout_ms for the next used eventq buffer; returns its
+ * first descriptor's memory and sets *@len to the used length, or NULL.
+ */
+static const uint8_t *wait_event(struct vm *vm, uint32_t *len,
+				 int timeout_ms)
+{
+	struct completion c;
+
+	if (!ring_wait_used(&vm->event, &c, timeout_ms) || c.head >= RING_NUM)
+		return NULL;
+	*len = c.len;
+	return vm->mem + vm->event.desc[c.head].addr;
+}
+
+/* Whether the next used buffer holds exactly @ev, and nothing after it. */
+static bool got_event(struct vm *vm, const struct virtio_hyv_event *ev)
+{
+	const uint8_t *buf;
+	uint32_t len;
+
+	buf = wait_event(vm, &len, TIMEOUT_MS);
+	return buf && len == sizeof(*ev) && !memcmp(buf, ev, sizeof(*ev)) &&
+	       buf[sizeof(*ev)] == 0xee;
+}
+
+/* DEVICE_ADDED for dev_id @n, every byte of it derived from @n. */
+static struct virtio_hyv_event make_event(uint32_t n)
+{
+	struct virtio_hyv_event ev;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(ev.raw); i++)
+		ev.raw[i] = n + i;
+	ev.type = VIRTIO_HYV_EVT_DEVICE_ADDED;
+	ev.reserved = 0;
+	ev.device.dev_id = n;
+	snprintf(ev.device.name, sizeof(ev.device.name), "rxe%u", n);
+	return ev;
+}
+
+static const struct virtio_hyv_event broker_down = {
+	.type = VIRTIO_HYV_EVT_BROKER_DOWN,
+};
+
+/* The broker writes @ev for the guest. */
+static ssize_t relay_event(int relay, const struct virtio_hyv_event *ev)
+{
+	struct {
+		struct vhost_hyv_relay_resp hdr;
+		struct virtio_hyv_event ev;
+	} msg = {
+		.hdr = { .id = VHOST_HYV_RELAY_EVENT,
+			 .resp_len = sizeof(msg.ev) },
+		.ev = *ev,
+	};
+
+	return relay_write_raw(relay, &msg, sizeof(msg));
+}
+
+static void test_event_delivered(struct vm *vm, int relay)
+{
+	struct virtio_hyv_event ev = make_event(1);
+
+	post_event_buf(vm, EVBUF_SIZE, true);
+	check(relay_event(relay, &ev) == EVENT_WRITE_LEN,
+	      "event write accepted (%zd bytes)", EVENT_WRITE_LEN);
+	check(got_event(vm, &ev),
+	      "the event lands in the posted buffer: its 128 bytes, used 128");
+}
+
+/* Events wait for buffers, in order; unusable buffers come back empty. */
+static void test_events_kept(struct vm *vm, int relay)
+{
+	struct virtio_hyv_event ev;
+	unsigned int i, accepted = 0, in_order = 0;
+	uint8_t *half = vm->mem + EVBUF_AREA - EVBUF_SIZE;
+	struct seg split[2] = {
+		{ gpa_of(vm, half), 64, true },
+		{ gpa_of(vm, half + 64), 64, true },
+	};
+	uint32_t len;
+
+	for (i = 0; i < 6; i++) {
+		ev = make_event(10 + i);
+		accepted += relay_event(relay, &ev) == EVENT_WRITE_LEN;
+	}
+	check(accepted == 6, "6 events accepted with no buffer posted");
+	check(!wait_event(vm, &len, QUIET_MS), "no buffer: nothing is used");
+
+	post_event_buf(vm, sizeof(ev) - 1, true);
+	check(wait_event(vm, &len, TIMEOUT_MS) && len == 0,
+	      "a 127-byte buffer comes back with used length 0");
+	post_event_buf(vm, EVBUF_SIZE, false);
+	check(wait_event(vm, &len, TIMEOUT_MS) && len == 0,
+	      "a device-readable buffer comes back with used length 0");
+
+	/* The first event, into two 64-byte descriptors. */
+	ev = make_event(10);
+	memset(half, 0xee, EVBUF_SIZE);
+	ring_post(&vm->event, split, 2);
+	check(wait_event(vm, &len, TIMEOUT_MS) && len == sizeof(ev) &&
+	      !memcmp(half, &ev, sizeof(ev)),
+	      "the first kept event fills a buffer of two 64-byte pieces");
+
+	for (i = 1; i < 6; i++)
+		post_event_buf(vm, EVBUF_SIZE, true);
+	for (i = 1; i < 6; i++) {
+		ev = make_event(10 + i);
+		in_order += got_event(vm, &ev);
+	}
+	check(in_order == 5,
+	      "later buffers take the other kept events in order (%u/5)",
+	      in_order);
+}
+
+static void test_event_backlog(struct vm *vm, int relay)
+{
+	struct virtio_hyv_event ev;
+	unsigned int i, accepted = 0, in_order = 0;
+
+	for (i = 0; i < VHOST_HYV_EVENT_BACKLOG; i++) {
+		ev = make_event(100 + i);
+		accepted += relay_event(relay, &ev) == EVENT_WRITE_LEN;
+	}
+	check(accepted == VHOST_HYV_EVENT_BACKLOG,
+	      "%u events kept without a buffer (%u)", VHOST_HYV_EVENT_BACKLOG,
+	      accepted);
+	ev = make_event(99);
+	check(relay_event(relay, &ev) == -ENOBUFS,
+	      "one more than the backlog: ENOBUFS");
+
+	post_event_buf(vm, EVBUF_SIZE, true);
+	ev = make_event(100);
+	check(got_event(vm, &ev), "a buffer takes the oldest kept event");
+	ev = make_event(100 + VHOST_HYV_EVENT_BACKLOG);
+	check(relay_event(relay, &ev) == EVENT_WRITE_LEN,
+	      "a delivered event makes room for one more");
+
+	for (i = 0; i < VHOST_HYV_EVENT_BACKLOG; i++)
+		post_event_buf(vm, EVBUF_SIZE, true);
+	for (i = 1; i <= VHOST_HYV_EVENT_BACKLOG; i++) {
+		ev = make_event(100 + i);
+		in_order += got_event(vm, &ev);
+	}
+	check(in_order == VHOST_HYV_EVENT_BACKLOG,
+	      "the backlog drains in order, none lost to the ENOBUFS (%u/%u)",
+	      in_order, VHOST_HYV_EVENT_BACKLOG);
+}
+
+static void test_event_bad_writes(struct vm *vm, int relay)
+{
+	static const uint32_t sizes[] = {
+		sizeof(struct virtio_hyv_resp_hdr),
+		sizeof(struct virtio_hyv_event) - 1,
+		sizeof(struct virtio_hyv_event) + 1,
+		2 * sizeof(struct virtio_hyv_event),
+	};
+	struct {
+		struct vhost_hyv_relay_resp hdr;
+		uint8_t body[2 * sizeof(struct virtio_hyv_event)];
+	} msg = { .hdr.id = VHOST_HYV_RELAY_EVENT };
+	struct virtio_hyv_event ev = make_event(2);
+	unsigned int i, refused = 0;
+
+	memset(msg.body, 0x5a, sizeof(msg.body));
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		size_t n = sizeof(msg.hdr) + sizes[i];
+
+		msg.hdr.resp_len = sizes[i];
+		refused += relay_write_raw(relay, &msg, n) == -EINVAL;
+	}
+	check(refused == i, "event of 8, 127, 129 or 256 bytes: EINVAL (%u/%u)",
+	      refused, i);
+	post_event_buf(vm, EVBUF_SIZE, true);
+	relay_event(relay, &ev);
+	check(got_event(vm, &ev), "none of them was kept");
+}
+
+/* Events are kept only while the device runs. */
+static void test_events_while_stopped(struct vm *vm, int relay)
+{
+	struct virtio_hyv_event ev;
+	uint32_t len;
+
+	ev = make_event(200);
+	relay_event(relay, &ev);
+	ev = make_event(201);
+	relay_event(relay, &ev);
+	check(set_running(vm, 0) == 0, "stop with 2 events kept");
+	ev = make_event(202);
+	check(relay_event(relay, &ev) == EVENT_WRITE_LEN,
+	      "event written while stopped: accepted");
+	check(set_running(vm, 1) == 0, "start again");
+	post_event_buf(vm, EVBUF_SIZE, true);
+	check(!wait_event(vm, &len, QUIET_MS),
+	      "events kept at the stop and written while stopped are discarded");
+	ev = make_event(203);
+	relay_event(relay, &ev);
+	check(got_event(vm, &ev), "events after the start are delivered");
+}
+
+/* Returns the relay fd that replaces @relay. */
+static int test_broker_down(struct vm *vm, int relay)
+{
+	struct virtio_hyv_event ev = make_event(300);
+	uint32_t len;
+
+	post_event_buf(vm, EVBUF_SIZE, true);
+	close(relay);
+	check(got_event(vm, &broker_down),
+	      "closing the relay fd sends the guest BROKER_DOWN");
+
+	/* Two brokers come and go while the guest posts no buffer. */
+	close(get_relay(vm));
+	close(get_relay(vm));
+	relay = get_relay(vm);
+	post_event_buf(vm, EVBUF_SIZE, true);
+	post_event_buf(vm, EVBUF_SIZE, true);
+	check(got_event(vm, &broker_down) && !wait_event(vm, &len, QUIET_MS),
+	      "an undelivered BROKER_DOWN makes the next one redundant");
+	relay_event(relay, &ev);
+	check(got_event(vm, &ev), "the new broker's events follow");
+	return relay;
+}
+
+/* A 1.0 driver has no eventq; one that negotiated it must set it up. */
+static void test_eventq_negotiation(void)
+{
+	struct virtio_hyv_event ev = make_event(400);
+	struct vm vm;
+	uint32_t len;
+	int relay;
+
+	/* Queue 1 holds a ring, as it may from an earlier driver. */
+	vm_open_stopped(&vm, FEATURES_1_0, RINGS_1_1);
+	check(set_running(&vm, 1) == 0, "1.0 driver: SET_RUNNING 1");
+	relay = get_relay(&vm);
+	post_event_buf(&vm, EVBUF_SIZE, true);
+	check(relay_event(relay, &ev) == EVENT_WRITE_LEN,
+	      "1.0 driver: event write accepted");
+	close(relay);
+	check(!wait_event(&vm, &len, QUIET_MS),
+	      "1.0 driver: queue 1 is not serviced, events and BROKER_DOWN are discarded");
+	vm_close(&vm);
+
+	vm_open_stopped(&vm, FEATURES_1_1, RINGS_1_0);
+	check(set_running(&vm, 1) == -EFAULT,
+	      "EVENT_QUEUE negotiated, queue 1 not set up: SET_RUNNING fails with EFAULT");
+	vm_close(&vm);
+}
+
 static int test_relay_close(struct vm *vm, int relay)
 {
 	struct relay_msg *msg = malloc(sizeof(*msg));
@@ -599,8 +922,8 @@ static int test_relay_close(struct vm *vm, int relay)
 	      relay_wait_pending(relay),
 	      "one of two requests read before the broker dies");
 	close(relay);
-	ok = vm_wait_used(vm, &c[0], TIMEOUT_MS) &&
-	     vm_wait_used(vm, &c[1], TIMEOUT_MS);
+	ok = ring_wait_used(&vm->ctrl, &c[0], TIMEOUT_MS) &&
+	     ring_wait_used(&vm->ctrl, &c[1], TIMEOUT_MS);
 	check(ok && resp_status(vm, 4) == ECONNRESET &&
 	      resp_status(vm, 5) == ECONNRESET,
 	      "closing the relay fails read and unread requests: ECONNRESET");
@@ -624,21 +947,22 @@ static void test_stop_drains(struct vm *vm, int relay)
 	relay_wait_pending(relay);
 	check(set_running(vm, 0) == 0, "SET_RUNNING 0 with requests queued");
 	/* Drained before the ioctl returned: no waiting allowed. */
-	check(vm_wait_used(vm, &c[0], 0) && vm_wait_used(vm, &c[1], 0) &&
+	check(ring_wait_used(&vm->ctrl, &c[0], 0) &&
+	      ring_wait_used(&vm->ctrl, &c[1], 0) &&
 	      resp_status(vm, 6) == ECONNRESET &&
 	      resp_status(vm, 7) == ECONNRESET,
 	      "stopping completes in-flight and pending requests: ECONNRESET");
 	check(relay_answer(relay, id, 0, NULL, 0) == -ENOENT,
 	      "answer after the stop: ENOENT");
 	check(vm_ioctl(vm, VHOST_GET_VRING_BASE, &state) == 0 &&
-	      state.num == vm->avail_idx,
+	      state.num == vm->ctrl.avail_idx,
 	      "GET_VRING_BASE accounts for every chain (%u/%u)", state.num,
-	      vm->avail_idx);
+	      vm->ctrl.avail_idx);
 	check(set_running(vm, 1) == 0, "SET_RUNNING 1 again");
 	post_hello(vm, 8, 0, 64);
 	if (relay_read(relay, msg, TIMEOUT_MS) > 0)
 		relay_answer(relay, msg->hdr.id, 0, NULL, 0);
-	check(vm_wait_used(vm, &c[0], TIMEOUT_MS) && c[0].len == 8 &&
+	check(ring_wait_used(&vm->ctrl, &c[0], TIMEOUT_MS) && c[0].len == 8 &&
 	      resp_status(vm, 8) == 0, "requests flow after the restart");
 	free(msg);
 }
@@ -647,7 +971,7 @@ static void test_stop_drains(struct vm *vm, int relay)
 static void test_outstanding_bound(struct vm *vm, int relay)
 {
 	struct relay_msg *msg = malloc(sizeof(*msg));
-	uint16_t used0 = vm->used_idx, avail0 = vm->avail_idx;
+	uint16_t used0 = vm->ctrl.used_idx, avail0 = vm->ctrl.avail_idx;
 	struct vhost_vring_state state = { .index = 0 };
 	unsigned int i, nr_read = 0;
 	uint64_t first_id = 0;
@@ -658,8 +982,8 @@ static void test_outstanding_bound(struct vm *vm, int relay)
 	for (i = 1; i < RING_NUM + 8; i++) {
 		if (i == RING_NUM)
 			usleep(500000);	/* let vhost take the first ring-full */
-		vm_publish(vm, head);
-		vm_kick(vm);
+		ring_publish(&vm->ctrl, head);
+		ring_kick(&vm->ctrl);
 	}
 	fcntl(relay, F_SETFL, O_NONBLOCK);
 	for (;;) {
@@ -678,7 +1002,7 @@ static void test_outstanding_bound(struct vm *vm, int relay)
 
 	/* 1 answered + 64 in flight completed; 7 never taken. */
 	check(set_running(vm, 0) == 0, "stop with a ring-full in flight");
-	used = __atomic_load_n(&vm->used->idx, __ATOMIC_ACQUIRE);
+	used = __atomic_load_n(&vm->ctrl.used->idx, __ATOMIC_ACQUIRE);
 	check((uint16_t)(used - used0) == RING_NUM + 1 &&
 	      vm_ioctl(vm, VHOST_GET_VRING_BASE, &state) == 0 &&
 	      (uint16_t)(state.num - avail0) == RING_NUM + 1,
@@ -691,16 +1015,17 @@ static void test_outstanding_bound(struct vm *vm, int relay)
 		relay_answer(relay, msg->hdr.id, 0, NULL, 0);
 	fcntl(relay, F_SETFL, 0);
 	for (i = 0; i < 50; i++) {
-		used = __atomic_load_n(&vm->used->idx, __ATOMIC_ACQUIRE);
-		if (used == vm->avail_idx)
+		used = __atomic_load_n(&vm->ctrl.used->idx, __ATOMIC_ACQUIRE);
+		if (used == vm->ctrl.avail_idx)
 			break;
 		usleep(100000);
 	}
-	check(used == vm->avail_idx,
+	check(used == vm->ctrl.avail_idx,
 	      "every recycled chain completed exactly once (%u/%u)",
-	      (uint16_t)(used - used0), (uint16_t)(vm->avail_idx - avail0));
-	vm->used_idx = used;
-	vm_free_chain(vm, head);
+	      (uint16_t)(used - used0),
+	      (uint16_t)(vm->ctrl.avail_idx - avail0));
+	vm->ctrl.used_idx = used;
+	ring_free_chain(&vm->ctrl, head);
 	free(msg);
 }
 
@@ -766,7 +1091,8 @@ static void test_race(struct vm *vm, int relay)
 			set_running(vm, 1);
 			stops++;
 		}
-		while (done < posted && vm_wait_used(vm, &c, TIMEOUT_MS)) {
+		while (done < posted &&
+		       ring_wait_used(&vm->ctrl, &c, TIMEOUT_MS)) {
 			uint32_t status = c.head < RING_NUM ?
 				resp_status(vm, slot_of[c.head]) : 0;
 
@@ -794,6 +1120,7 @@ static void test_race(struct vm *vm, int relay)
 static void test_device_gone(void)
 {
 	struct relay_msg *msg = malloc(sizeof(*msg));
+	struct virtio_hyv_event ev = make_event(500);
 	struct vm vm;
 	uint64_t id = 0;
 	int relay;
@@ -810,6 +1137,8 @@ static void test_device_gone(void)
 	check(relay_poll(relay) & POLLHUP, "relay polls POLLHUP");
 	check(relay_answer(relay, id, 0, NULL, 0) == -ENOENT,
 	      "answer after the device is gone: ENOENT");
+	check(relay_event(relay, &ev) == EVENT_WRITE_LEN,
+	      "event after the device is gone: accepted, discarded");
 	close(relay);
 	free(msg);
 }
@@ -828,7 +1157,8 @@ static void test_reset_owner(void)
 	if (relay_read(relay, msg, TIMEOUT_MS) > 0)
 		id = msg->hdr.id;
 	check(vm_ioctl(&vm, VHOST_RESET_OWNER, NULL) == 0, "RESET_OWNER");
-	check(vm_wait_used(&vm, &c, 0) && resp_status(&vm, 0) == ECONNRESET,
+	check(ring_wait_used(&vm.ctrl, &c, 0) &&
+	      resp_status(&vm, 0) == ECONNRESET,
 	      "RESET_OWNER completes the in-flight request: ECONNRESET");
 	check(relay_answer(relay, id, 0, NULL, 0) == -ENOENT,
 	      "answer after RESET_OWNER: ENOENT");
@@ -858,11 +1188,18 @@ int main(int argc, char **argv)
 	test_round_trip(&vm, relay);
 	test_split_chain(&vm, relay);
 	test_malformed(&vm, relay);
+	test_event_delivered(&vm, relay);
+	test_events_kept(&vm, relay);
+	test_event_backlog(&vm, relay);
+	test_event_bad_writes(&vm, relay);
+	test_events_while_stopped(&vm, relay);
+	relay = test_broker_down(&vm, relay);
 	relay = test_relay_close(&vm, relay);
 	test_stop_drains(&vm, relay);
 	test_outstanding_bound(&vm, relay);
 	test_race(&vm, relay);
 	vm_close(&vm);
+	test_eventq_negotiation();
 	test_device_gone();
 	test_reset_owner();
 
