@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * virtio_hyv HELLO: the first request after DRIVER_OK.  Agrees on the
- * protocol version and learns which host RDMA devices this VM may use.
+ * virtio_hyv HELLO: the first request after DRIVER_OK, and again whenever a
+ * broker (re)attaches.  Agrees on the protocol version and learns which
+ * host RDMA devices this VM may use.
  * The answer comes from an untrusted device and is validated whole before
- * any of it is kept.
+ * any of it is kept.  DEVICE_ADDED events describe devices the same way.
  */
 #include <linux/ctype.h>
 #include <linux/overflow.h>
@@ -20,8 +21,9 @@ void virtio_hyv_hello_fill(struct virtio_hyv_hello_req *hello, u16 major)
 }
 
 /*
- * Names end up in sysfs lines separated by spaces, and later in ib_device
- * names: accept only non-empty, NUL-terminated, printable, space-free ones.
+ * Names end up in sysfs lines separated by spaces and become ib_device
+ * names: accept only non-empty, NUL-terminated, printable, space-free ones
+ * without '/' (no device name has one) or '%' (a format to the RDMA core).
  */
 static bool virtio_hyv_name_valid(const char *name)
 {
@@ -31,37 +33,36 @@ static bool virtio_hyv_name_valid(const char *name)
 	if (!len || len == VIRTIO_HYV_DEV_NAME_LEN)
 		return false;
 	for (i = 0; i < len; i++)
-		if (!isgraph(name[i]))
+		if (!isgraph(name[i]) || name[i] == '/' || name[i] == '%')
 			return false;
 	return true;
 }
 
-static int virtio_hyv_host_dev_parse(struct virtio_hyv *hyv,
-				     const struct virtio_hyv_dev_info *wire,
-				     unsigned int index)
+/**
+ * virtio_hyv_dev_info_parse() - validate a device description
+ * @hyv: the device that sent it
+ * @wire: the description, in HELLO or DEVICE_ADDED
+ * @host_dev: where to keep it
+ *
+ * Return: 0, or -EPROTO when the description is not valid.
+ */
+int virtio_hyv_dev_info_parse(struct virtio_hyv *hyv,
+			      const struct virtio_hyv_dev_info *wire,
+			      struct virtio_hyv_host_dev *host_dev)
 {
-	struct virtio_hyv_host_dev *host_dev = &hyv->host_devs[index];
-	struct device *dev = &hyv->vdev->dev;
-	unsigned int i;
-
 	/* Copy first: the device could change its buffer under our checks. */
 	host_dev->dev_id = le32_to_cpu(wire->dev_id);
 	host_dev->driver_id = le32_to_cpu(wire->driver_id);
 	host_dev->node_guid = wire->node_guid;
 	memcpy(host_dev->name, wire->name, sizeof(host_dev->name));
+	host_dev->ibdev = NULL;
 
 	if (!virtio_hyv_name_valid(host_dev->name)) {
-		dev_err(dev, "HELLO: device %u has an invalid name\n", index);
+		dev_err(&hyv->vdev->dev, "device %u has an invalid name\n",
+			host_dev->dev_id);
 		return -EPROTO;
 	}
-	for (i = 0; i < index; i++) {
-		if (hyv->host_devs[i].dev_id == host_dev->dev_id) {
-			dev_err(dev, "HELLO: devices %u and %u share id %u\n",
-				i, index, host_dev->dev_id);
-			return -EPROTO;
-		}
-	}
-	dev_dbg(dev, "host device %u: %s driver %u guid %016llx\n",
+	dev_dbg(&hyv->vdev->dev, "host device %u: %s driver %u guid %016llx\n",
 		host_dev->dev_id, host_dev->name, host_dev->driver_id,
 		be64_to_cpu(host_dev->node_guid));
 	return 0;
@@ -69,10 +70,11 @@ static int virtio_hyv_host_dev_parse(struct virtio_hyv *hyv,
 
 static int virtio_hyv_hello_parse(struct virtio_hyv *hyv,
 				  const struct virtio_hyv_hello_resp *resp,
-				  unsigned int used_len)
+				  unsigned int used_len,
+				  struct virtio_hyv_hello_info *info)
 {
 	struct device *dev = &hyv->vdev->dev;
-	unsigned int num_devices, i;
+	unsigned int num_devices, i, j;
 	u16 major, minor;
 	int ret;
 
@@ -97,20 +99,35 @@ static int virtio_hyv_hello_parse(struct virtio_hyv *hyv,
 	}
 
 	for (i = 0; i < num_devices; i++) {
-		ret = virtio_hyv_host_dev_parse(hyv, &resp->devices[i], i);
+		ret = virtio_hyv_dev_info_parse(hyv, &resp->devices[i],
+						&info->devs[i]);
 		if (ret)
 			return ret;
+		for (j = 0; j < i; j++) {
+			if (info->devs[j].dev_id == info->devs[i].dev_id) {
+				dev_err(dev, "HELLO: devices %u and %u share id %u\n",
+					j, i, info->devs[i].dev_id);
+				return -EPROTO;
+			}
+		}
 	}
-	hyv->num_host_devs = num_devices;
-	hyv->dev_major = major;
-	hyv->dev_minor = minor;
+	info->num_devs = num_devices;
+	info->major = major;
+	info->minor = minor;
 	dev_dbg(dev, "device version %u.%u, %u host devices\n", major, minor,
 		num_devices);
 	return 0;
 }
 
-/* Sends HELLO and keeps the validated answer in @hyv; used by probe. */
-int virtio_hyv_hello(struct virtio_hyv *hyv)
+/**
+ * virtio_hyv_hello() - send HELLO
+ * @hyv: the device
+ * @info: the validated answer
+ *
+ * Return: 0, or the error of the request (-ENOTCONN: no broker yet) or of
+ * its validation.  Only the validation logs.
+ */
+int virtio_hyv_hello(struct virtio_hyv *hyv, struct virtio_hyv_hello_info *info)
 {
 	struct virtio_hyv_req *req;
 	int ret;
@@ -121,12 +138,10 @@ int virtio_hyv_hello(struct virtio_hyv *hyv)
 		return -ENOMEM;
 	virtio_hyv_hello_fill(req->req_buf, VIRTIO_HYV_VERSION_MAJOR);
 
-	ret = virtio_hyv_req_exec(hyv, req, VIRTIO_HYV_HELLO_TIMEOUT);
-	if (ret)
-		dev_err(&hyv->vdev->dev, "HELLO failed: %d\n", ret);
-	else
+	ret = virtio_hyv_req_exec(hyv, req, VIRTIO_HYV_REQ_TIMEOUT);
+	if (!ret)
 		ret = virtio_hyv_hello_parse(hyv, req->resp_buf,
-					     req->used_len);
+					     req->used_len, info);
 
 	virtio_hyv_req_put(req);
 	return ret;

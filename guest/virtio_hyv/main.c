@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * virtio_hyv: guest driver of HyV, hybrid RDMA virtualization.  The control
- * path (this driver) is paravirtualized over one virtqueue; the data path
- * will go straight to the host RDMA device.
+ * path (this driver) is paravirtualized over a control virtqueue, with an
+ * event virtqueue beside it; the data path will go straight to the host
+ * RDMA device.
  *
  * This file: module and driver registration, probe and remove.
  */
@@ -12,6 +13,7 @@
 #include <linux/virtio_config.h>
 
 #include "virtio_hyv.h"
+#include "compat.h"
 
 static int virtio_hyv_validate(struct virtio_device *vdev)
 {
@@ -20,6 +22,37 @@ static int virtio_hyv_validate(struct virtio_device *vdev)
 		return -ENODEV;
 	}
 	return 0;
+}
+
+/* The ctrlq, and the eventq when VIRTIO_HYV_F_EVENT_QUEUE is negotiated. */
+static int virtio_hyv_find_queues(struct virtio_hyv *hyv)
+{
+	vq_callback_t *callbacks[VIRTIO_HYV_NUM_VQS] = {
+		[VIRTIO_HYV_VQ_CTRL] = virtio_hyv_ctrl_done,
+		[VIRTIO_HYV_VQ_EVENT] = virtio_hyv_event_done,
+	};
+	static const char * const names[VIRTIO_HYV_NUM_VQS] = {
+		[VIRTIO_HYV_VQ_CTRL] = "ctrl",
+		[VIRTIO_HYV_VQ_EVENT] = "event",
+	};
+	struct virtqueue *vqs[VIRTIO_HYV_NUM_VQS] = {};
+	unsigned int nvqs = 1;
+	int ret;
+
+	if (virtio_has_feature(hyv->vdev, VIRTIO_HYV_F_EVENT_QUEUE))
+		nvqs = VIRTIO_HYV_NUM_VQS;
+	ret = virtio_hyv_find_vqs(hyv->vdev, nvqs, vqs, callbacks, names);
+	if (ret)
+		return ret;
+	hyv->ctrl_vq = vqs[VIRTIO_HYV_VQ_CTRL];
+	hyv->event_vq = vqs[VIRTIO_HYV_VQ_EVENT];
+	return 0;
+}
+
+/* HELLO failed because no broker is attached (yet, or any more). */
+static bool virtio_hyv_no_broker(int err)
+{
+	return err == -ENOTCONN || err == -ECONNRESET;
 }
 
 static int virtio_hyv_probe(struct virtio_device *vdev)
@@ -33,29 +66,47 @@ static int virtio_hyv_probe(struct virtio_device *vdev)
 	hyv->vdev = vdev;
 	vdev->priv = hyv;
 	virtio_hyv_ctrl_init(hyv);
+	virtio_hyv_devs_init(hyv);
 
-	hyv->ctrl_vq = virtio_find_single_vq(vdev, virtio_hyv_ctrl_done,
-					     "ctrl");
-	if (IS_ERR(hyv->ctrl_vq)) {
-		ret = PTR_ERR(hyv->ctrl_vq);
+	ret = virtio_hyv_find_queues(hyv);
+	if (ret)
 		goto err_free_hyv;
-	}
+	ret = virtio_hyv_events_init(hyv);
+	if (ret)
+		goto err_del_vqs;
 
 	virtio_device_ready(vdev);
-
-	ret = virtio_hyv_hello(hyv);
+	ret = virtio_hyv_events_start(hyv);
 	if (ret)
 		goto err_reset_device;
 
+	/*
+	 * With the eventq, a device without a broker is fine: BROKER_UP will
+	 * tell when there is one.  Without, nothing would.
+	 */
+	ret = virtio_hyv_devs_resync(hyv);
+	if (ret && hyv->event_vq && virtio_hyv_no_broker(ret)) {
+		dev_dbg(&vdev->dev, "no broker yet: %d\n", ret);
+	} else if (ret) {
+		dev_err(&vdev->dev, "HELLO failed: %d\n", ret);
+		goto err_reset_device;
+	}
+
 	virtio_hyv_debugfs_add(hyv);
-	dev_dbg(&vdev->dev, "ready, %u host devices\n", hyv->num_host_devs);
+	dev_dbg(&vdev->dev, "ready, events %s\n",
+		hyv->event_vq ? "on" : "off");
 	return 0;
 
 err_reset_device:
+	/* Devices a BROKER_UP registered meanwhile go first, as in remove. */
+	virtio_hyv_events_stop(hyv);
+	virtio_hyv_devs_clear(hyv, false);
 	/* Also reclaims a HELLO the device did not answer in time. */
 	virtio_hyv_ctrl_stop(hyv);
 	virtio_reset_device(vdev);
 	virtio_hyv_ctrl_drain(hyv);
+	virtio_hyv_events_free(hyv);
+err_del_vqs:
 	vdev->config->del_vqs(vdev);
 err_free_hyv:
 	vdev->priv = NULL;
@@ -68,7 +119,15 @@ static void virtio_hyv_remove(struct virtio_device *vdev)
 	struct virtio_hyv *hyv = vdev_to_hyv(vdev);
 
 	/*
-	 * Fail what is in flight first: injections blocked on the device
+	 * The guest devices go first, while requests still flow, so that
+	 * their open contexts are destroyed on the host; applications
+	 * holding them get IB_EVENT_DEVICE_FATAL and errors.
+	 */
+	virtio_hyv_events_stop(hyv);
+	virtio_hyv_devs_clear(hyv, false);
+
+	/*
+	 * Then fail what is in flight: injections blocked on the device
 	 * must return before debugfs removal can wait for them.
 	 */
 	virtio_hyv_ctrl_stop(hyv);
@@ -76,6 +135,7 @@ static void virtio_hyv_remove(struct virtio_device *vdev)
 	virtio_hyv_ctrl_drain(hyv);
 
 	virtio_hyv_debugfs_remove(hyv);
+	virtio_hyv_events_free(hyv);
 	vdev->config->del_vqs(vdev);
 	vdev->priv = NULL;
 	kfree(hyv);
@@ -87,7 +147,13 @@ static const struct virtio_device_id virtio_hyv_id_table[] = {
 };
 MODULE_DEVICE_TABLE(virtio, virtio_hyv_id_table);
 
+static unsigned int virtio_hyv_features[] = {
+	VIRTIO_HYV_F_EVENT_QUEUE,
+};
+
 static struct virtio_driver virtio_hyv_driver = {
+	.feature_table = virtio_hyv_features,
+	.feature_table_size = ARRAY_SIZE(virtio_hyv_features),
 	.driver.name = KBUILD_MODNAME,
 	.driver.owner = THIS_MODULE,
 	.driver.dev_groups = virtio_hyv_dev_groups,

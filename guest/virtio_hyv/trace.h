@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Tracepoints of the virtio_hyv control request path:
+ * Tracepoints of virtio_hyv: control requests, events, guest devices:
  *   echo 1 > /sys/kernel/tracing/events/virtio_hyv/enable
  */
 #undef TRACE_SYSTEM
@@ -10,6 +10,7 @@
 #define _VIRTIO_HYV_TRACE_H
 
 #include <linux/tracepoint.h>
+#include <linux/virtio_hyv.h>
 
 TRACE_EVENT(virtio_hyv_req_submit,
 	    TP_PROTO(int dev_index, u64 req_id, unsigned int out_sgs,
@@ -43,6 +44,54 @@ TRACE_EVENT(virtio_hyv_req_complete,
 	    TP_printk("virtio%d req=%llu used=%u error=%d",
 		      __entry->dev_index, __entry->req_id,
 		      __entry->used_len, __entry->error)
+);
+
+TRACE_EVENT(virtio_hyv_event,
+	    TP_PROTO(int dev_index, u32 type, unsigned int len),
+	    TP_ARGS(dev_index, type, len),
+	    TP_STRUCT__entry(__field(int, dev_index)
+			     __field(u32, type)
+			     __field(unsigned int, len)),
+	    TP_fast_assign(__entry->dev_index = dev_index;
+			   __entry->type = type;
+			   __entry->len = len;),
+	    TP_printk("virtio%d type=%u len=%u", __entry->dev_index,
+		      __entry->type, __entry->len)
+);
+
+TRACE_EVENT(virtio_hyv_ibdev_register,
+	    TP_PROTO(int dev_index, u32 dev_id, const char *name, int error),
+	    TP_ARGS(dev_index, dev_id, name, error),
+	    TP_STRUCT__entry(__field(int, dev_index)
+			     __field(u32, dev_id)
+			     __array(char, name, VIRTIO_HYV_DEV_NAME_LEN)
+			     __field(int, error)),
+	    TP_fast_assign(__entry->dev_index = dev_index;
+			   __entry->dev_id = dev_id;
+			   strscpy(__entry->name, name,
+				   VIRTIO_HYV_DEV_NAME_LEN);
+			   __entry->error = error;),
+	    TP_printk("virtio%d dev_id=%u name=%s error=%d",
+		      __entry->dev_index, __entry->dev_id, __entry->name,
+		      __entry->error)
+);
+
+TRACE_EVENT(virtio_hyv_ibdev_unregister,
+	    TP_PROTO(int dev_index, u32 dev_id, const char *name,
+		     bool host_gone),
+	    TP_ARGS(dev_index, dev_id, name, host_gone),
+	    TP_STRUCT__entry(__field(int, dev_index)
+			     __field(u32, dev_id)
+			     __array(char, name, VIRTIO_HYV_DEV_NAME_LEN)
+			     __field(bool, host_gone)),
+	    TP_fast_assign(__entry->dev_index = dev_index;
+			   __entry->dev_id = dev_id;
+			   strscpy(__entry->name, name,
+				   VIRTIO_HYV_DEV_NAME_LEN);
+			   __entry->host_gone = host_gone;),
+	    TP_printk("virtio%d dev_id=%u name=%s host_gone=%d",
+		      __entry->dev_index, __entry->dev_id, __entry->name,
+		      __entry->host_gone)
 );
 
 #endif /* _VIRTIO_HYV_TRACE_H */

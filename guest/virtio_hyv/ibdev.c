@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio_hyv guest RDMA devices: one ib_device per host device, named as
+ * the host device and wearing its driver's personality, so that the stock
+ * rdma-core provider binds it.  Everything about the host device is read
+ * before the registration; only the port state is asked live.
+ *
+ * Ports are typed InfiniBand (RDMA_CORE_CAP_PROT_IB, no MAD) while
+ * reporting the host's link layer: the RDMA core then fills the GID cache
+ * from query_gid, that is the host's GIDs at the host's indices, where a
+ * RoCE port would derive GIDs from a guest netdev and an iWARP port needs
+ * one for every port query.  Documentation/virtio-hyv.rst, "Guest devices".
+ *
+ * Verbs not forwarded yet are left unset: the guest's uverbs answers them
+ * with EOPNOTSUPP.
+ */
+#include <linux/bsearch.h>
+#include <linux/string.h>
+
+#include "virtio_hyv.h"
+#include "trace.h"
+
+static int virtio_hyv_ib_query_device(struct ib_device *ibdev,
+				      struct ib_device_attr *attr,
+				      struct ib_udata *udata)
+{
+	/* As rxe and siw: no driver data in either direction. */
+	if (udata->inlen || udata->outlen)
+		return -EINVAL;
+	*attr = to_hyv_ibdev(ibdev)->attrs;
+	return 0;
+}
+
+static int virtio_hyv_ib_query_port(struct ib_device *ibdev, u32 port_num,
+				    struct ib_port_attr *attr)
+{
+	return virtio_hyv_query_port(to_hyv_ibdev(ibdev), port_num, attr);
+}
+
+static int virtio_hyv_ib_get_port_immutable(struct ib_device *ibdev,
+					    u32 port_num,
+					    struct ib_port_immutable *immutable)
+{
+	const struct virtio_hyv_port *port = to_hyv_port(ibdev, port_num);
+
+	immutable->core_cap_flags = RDMA_CORE_CAP_PROT_IB;
+	if (port->grh_required)
+		immutable->core_cap_flags |= RDMA_CORE_CAP_IB_GRH_REQUIRED;
+	immutable->gid_tbl_len = port->gid_tbl_len;
+	immutable->pkey_tbl_len = port->pkey_tbl_len;
+	immutable->max_mad_size = 0;
+	return 0;
+}
+
+static enum rdma_link_layer virtio_hyv_ib_get_link_layer(struct ib_device *ibdev,
+							 u32 port_num)
+{
+	return to_hyv_port(ibdev, port_num)->link_layer;
+}
+
+static int virtio_hyv_gid_cmp(const void *key, const void *elt)
+{
+	u32 index = *(const u32 *)key;
+	const struct virtio_hyv_gid *gid = elt;
+
+	if (index < gid->index)
+		return -1;
+	return index > gid->index;
+}
+
+static int virtio_hyv_ib_query_gid(struct ib_device *ibdev, u32 port_num,
+				   int index, union ib_gid *gid)
+{
+	const struct virtio_hyv_port *port = to_hyv_port(ibdev, port_num);
+	const struct virtio_hyv_gid *entry;
+	u32 key = index;
+
+	if (index < 0 || key >= port->gid_tbl_len)
+		return -EINVAL;
+	entry = bsearch(&key, port->gids, port->num_gids, sizeof(*entry),
+			virtio_hyv_gid_cmp);
+	if (entry)
+		*gid = entry->gid;
+	else
+		memset(gid, 0, sizeof(*gid));
+	return 0;
+}
+
+static int virtio_hyv_ib_query_pkey(struct ib_device *ibdev, u32 port_num,
+				    u16 index, u16 *pkey)
+{
+	const struct virtio_hyv_port *port = to_hyv_port(ibdev, port_num);
+
+	if (index >= port->pkey_tbl_len)
+		return -EINVAL;
+	*pkey = port->pkeys[index];
+	return 0;
+}
+
+static void virtio_hyv_ib_get_dev_fw_str(struct ib_device *ibdev, char *str)
+{
+	strscpy(str, to_hyv_ibdev(ibdev)->fw_ver, IB_FW_VERSION_NAME_MAX);
+}
+
+static const struct ib_device_ops virtio_hyv_ib_ops = {
+	.owner = THIS_MODULE,
+
+	.alloc_ucontext = virtio_hyv_ib_alloc_ucontext,
+	.dealloc_ucontext = virtio_hyv_ib_dealloc_ucontext,
+	.disassociate_ucontext = virtio_hyv_ib_disassociate_ucontext,
+	.get_dev_fw_str = virtio_hyv_ib_get_dev_fw_str,
+	.get_link_layer = virtio_hyv_ib_get_link_layer,
+	.get_port_immutable = virtio_hyv_ib_get_port_immutable,
+	.mmap = virtio_hyv_ib_mmap,
+	.query_device = virtio_hyv_ib_query_device,
+	.query_gid = virtio_hyv_ib_query_gid,
+	.query_pkey = virtio_hyv_ib_query_pkey,
+	.query_port = virtio_hyv_ib_query_port,
+
+	INIT_RDMA_OBJ_SIZE(ib_ucontext, virtio_hyv_ucontext, ibuctx),
+};
+
+/**
+ * virtio_hyv_ibdev_register() - register the guest device of a host device
+ * @hyv: the virtio device
+ * @host_dev: the host device; its ibdev is set on success
+ * @pers: the personality of its driver
+ *
+ * Called with devs_lock held.
+ *
+ * Return: 0, a request error, -EPROTO for an answer that is not valid, or
+ * the error of ib_register_device() (-ENFILE: the name is taken).
+ */
+int virtio_hyv_ibdev_register(struct virtio_hyv *hyv,
+			      struct virtio_hyv_host_dev *host_dev,
+			      const struct virtio_hyv_personality *pers)
+{
+	struct virtio_hyv_ibdev *vibdev;
+	struct ib_device *ibdev;
+	int ret;
+
+	vibdev = ib_alloc_device(virtio_hyv_ibdev, ibdev);
+	if (!vibdev)
+		return -ENOMEM;
+	vibdev->hyv = hyv;
+	vibdev->dev_id = host_dev->dev_id;
+	ibdev = &vibdev->ibdev;
+
+	ret = virtio_hyv_query_device(vibdev);
+	if (ret)
+		goto err_dealloc_device;
+	ret = virtio_hyv_query_ports(vibdev);
+	if (ret)
+		goto err_free_ports;
+
+	ibdev->node_type = pers->node_type;
+	ibdev->node_guid = host_dev->node_guid;
+	/*
+	 * The protocol does not tell the host's count before a context
+	 * exists; every device has vector 0.
+	 */
+	ibdev->num_comp_vectors = 1;
+	ibdev->dev.parent = &hyv->vdev->dev;
+	ib_set_device_ops(ibdev, &virtio_hyv_ib_ops);
+	ib_set_device_ops(ibdev, pers->ops);
+
+	ret = ib_register_device(ibdev, host_dev->name, NULL);
+	trace_virtio_hyv_ibdev_register(hyv->vdev->index, host_dev->dev_id,
+					host_dev->name, ret);
+	if (ret)
+		goto err_free_ports;
+	host_dev->ibdev = vibdev;
+	return 0;
+
+err_free_ports:
+	virtio_hyv_ports_free(vibdev);
+err_dealloc_device:
+	ib_dealloc_device(ibdev);
+	return ret;
+}
+
+/**
+ * virtio_hyv_ibdev_unregister() - unregister and free a guest device
+ * @vibdev: the device
+ * @host_gone: the host already dropped the device's contexts
+ *
+ * Applications holding the device get IB_EVENT_DEVICE_FATAL and errors
+ * from then on; the call does not wait for them to close it.  Called with
+ * devs_lock held.
+ */
+void virtio_hyv_ibdev_unregister(struct virtio_hyv_ibdev *vibdev,
+				 bool host_gone)
+{
+	struct virtio_hyv *hyv = vibdev->hyv;
+
+	trace_virtio_hyv_ibdev_unregister(hyv->vdev->index, vibdev->dev_id,
+					  dev_name(&vibdev->ibdev.dev),
+					  host_gone);
+	/* Read by dealloc_ucontext, which the unregistration calls. */
+	WRITE_ONCE(vibdev->host_gone, host_gone);
+	ib_unregister_device(&vibdev->ibdev);
+	virtio_hyv_ports_free(vibdev);
+	ib_dealloc_device(&vibdev->ibdev);
+}
