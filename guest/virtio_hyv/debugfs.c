@@ -7,9 +7,36 @@
  * gives "<case> status=<n> used=<bytes>" for the last one, where status is
  * the device's status, or the driver's negative errno when the device wrote
  * no complete response header (-EIO).
+ *
+ * The cases, and what a conforming device answers ("the first device" is
+ * the first host device the driver knows, "unknown" a dev_id it does not
+ * know):
+ *
+ *   hello                         HELLO                             0
+ *   unknown-opcode                opcode 0xffff                     95
+ *   bad-version                   HELLO for major 99                93
+ *   nonzero-reserved              HELLO, header reserved 1          22
+ *   short-request                 4 bytes of HELLO                  22
+ *   oversize-request              MAX_REQ_SIZE + 1 bytes            22
+ *   too-many-descs                HELLO in 16 readable descriptors  22
+ *   no-request                    no readable part                  22
+ *   no-response                   no writable part                  used=0
+ *   short-response                4 writable bytes                  used=0
+ *   query-device-unknown-dev      QUERY_DEVICE, unknown             19
+ *   query-port-unknown-dev        QUERY_PORT port 1, unknown        19
+ *   query-port-bad-port           QUERY_PORT port 9, first device   22
+ *   query-port-short-request      QUERY_PORT without its port       22
+ *   gid-table-unknown-dev         QUERY_GID_TABLE port 1, unknown   19
+ *   pkey-table-bad-port           QUERY_PKEY_TABLE port 0, first    22
+ *   create-context-unknown-dev    CREATE_CONTEXT, unknown           19
+ *   create-context-bad-udata-len  CREATE_CONTEXT, first device,
+ *                                 udata_len 8 with no udata         22
+ *   destroy-context-unknown       DESTROY_CONTEXT of handle
+ *                                 0xffffffff                        22
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/minmax.h>
 #include <linux/scatterlist.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -20,46 +47,162 @@
 
 #define VIRTIO_HYV_INJECT_MAX_SGS	(VIRTIO_HYV_MAX_CHAIN_DESCS + 1)
 
+/* Room for the request structure of every case, whatever it is cut to. */
+#define VIRTIO_HYV_INJECT_FILL_MAX	32
+
+enum virtio_hyv_inject_dev {
+	VIRTIO_HYV_INJECT_DEV_FIRST,	/* the first host device */
+	VIRTIO_HYV_INJECT_DEV_UNKNOWN,	/* a dev_id no host device has */
+};
+
 /*
- * A request shaped like HELLO with the fields below, cut to req_len bytes
- * (zero-padded beyond the HELLO request) and split into req_sgs
+ * A request built by fill() from the fields below, cut to req_len bytes
+ * (zero-padded beyond the request structure) and split into req_sgs
  * scatterlists, followed by one resp_len-byte writable scatterlist.  A
  * length of 0 leaves that part out of the chain.
  */
 struct virtio_hyv_inject_case {
 	const char *name;
+	void (*fill)(struct virtio_hyv *hyv,
+		     const struct virtio_hyv_inject_case *c, void *buf);
 	u16 opcode;
-	u16 major;
-	u32 hdr_reserved;
+	u16 major;				/* HELLO */
+	u32 hdr_reserved;			/* HELLO */
+	enum virtio_hyv_inject_dev dev;		/* port requests, contexts */
+	u32 port;				/* port requests */
+	u32 udata_len;				/* CREATE_CONTEXT */
+	u32 ctx_handle;				/* DESTROY_CONTEXT */
 	unsigned int req_len;
 	unsigned int req_sgs;
 	unsigned int resp_len;
 };
 
+static bool virtio_hyv_inject_dev_id_taken(struct virtio_hyv *hyv, u32 dev_id)
+{
+	unsigned int i;
+
+	for (i = 0; i < hyv->num_host_devs; i++)
+		if (hyv->host_devs[i].dev_id == dev_id)
+			return true;
+	return false;
+}
+
+/* Return: a dev_id of @c's kind; called with devs_lock held. */
+static u32 virtio_hyv_inject_dev_id(struct virtio_hyv *hyv,
+				    const struct virtio_hyv_inject_case *c)
+{
+	u32 dev_id = U32_MAX;
+
+	if (c->dev == VIRTIO_HYV_INJECT_DEV_FIRST)
+		return hyv->num_host_devs ? hyv->host_devs[0].dev_id : 0;
+	/* Ends: at most VIRTIO_HYV_MAX_DEVICES ids are taken. */
+	while (virtio_hyv_inject_dev_id_taken(hyv, dev_id))
+		dev_id--;
+	return dev_id;
+}
+
+static void virtio_hyv_inject_hello(struct virtio_hyv *hyv,
+				    const struct virtio_hyv_inject_case *c,
+				    void *buf)
+{
+	struct virtio_hyv_hello_req *hello = buf;
+
+	virtio_hyv_hello_fill(hello, c->major);
+	hello->hdr.opcode = cpu_to_le16(c->opcode);
+	hello->hdr.reserved = cpu_to_le32(c->hdr_reserved);
+}
+
+static void virtio_hyv_inject_port(struct virtio_hyv *hyv,
+				   const struct virtio_hyv_inject_case *c,
+				   void *buf)
+{
+	virtio_hyv_port_req_fill(buf, c->opcode,
+				 virtio_hyv_inject_dev_id(hyv, c), c->port);
+}
+
+static void virtio_hyv_inject_create_context(struct virtio_hyv *hyv,
+					     const struct virtio_hyv_inject_case *c,
+					     void *buf)
+{
+	virtio_hyv_create_context_fill(buf, virtio_hyv_inject_dev_id(hyv, c),
+				       c->udata_len, 0);
+}
+
+static void virtio_hyv_inject_destroy_context(struct virtio_hyv *hyv,
+					      const struct virtio_hyv_inject_case *c,
+					      void *buf)
+{
+	virtio_hyv_destroy_context_fill(buf, c->ctx_handle);
+}
+
 #define HELLO_REQ_LEN	sizeof(struct virtio_hyv_hello_req)
+#define PORT_REQ_LEN	sizeof(struct virtio_hyv_port_req)
+
+#define HELLO_CASE(_name, _opcode, _major, _reserved, _req_len, _req_sgs, \
+		   _resp_len)						\
+	{ .name = _name, .fill = virtio_hyv_inject_hello,		\
+	  .opcode = _opcode, .major = _major, .hdr_reserved = _reserved, \
+	  .req_len = _req_len, .req_sgs = _req_sgs, .resp_len = _resp_len }
+
+#define PORT_CASE(_name, _opcode, _dev, _port, _req_len)		\
+	{ .name = _name, .fill = virtio_hyv_inject_port,		\
+	  .opcode = _opcode, .dev = VIRTIO_HYV_INJECT_DEV_##_dev,	\
+	  .port = _port, .req_len = _req_len, .req_sgs = 1,		\
+	  .resp_len = VIRTIO_HYV_MAX_RESP_SIZE }
 
 static const struct virtio_hyv_inject_case virtio_hyv_inject_cases[] = {
-	{ "hello", VIRTIO_HYV_OP_HELLO, VIRTIO_HYV_VERSION_MAJOR, 0,
-	  HELLO_REQ_LEN, 1, VIRTIO_HYV_HELLO_RESP_MAX },
-	{ "unknown-opcode", 0xffff, VIRTIO_HYV_VERSION_MAJOR, 0,
-	  HELLO_REQ_LEN, 1, VIRTIO_HYV_HELLO_RESP_MAX },
-	{ "bad-version", VIRTIO_HYV_OP_HELLO, 99, 0,
-	  HELLO_REQ_LEN, 1, VIRTIO_HYV_HELLO_RESP_MAX },
-	{ "nonzero-reserved", VIRTIO_HYV_OP_HELLO, VIRTIO_HYV_VERSION_MAJOR, 1,
-	  HELLO_REQ_LEN, 1, VIRTIO_HYV_HELLO_RESP_MAX },
-	{ "short-request", VIRTIO_HYV_OP_HELLO, VIRTIO_HYV_VERSION_MAJOR, 0,
-	  4, 1, VIRTIO_HYV_HELLO_RESP_MAX },
-	{ "oversize-request", VIRTIO_HYV_OP_HELLO, VIRTIO_HYV_VERSION_MAJOR, 0,
-	  VIRTIO_HYV_MAX_REQ_SIZE + 1, 1, VIRTIO_HYV_HELLO_RESP_MAX },
+	HELLO_CASE("hello", VIRTIO_HYV_OP_HELLO, VIRTIO_HYV_VERSION_MAJOR, 0,
+		   HELLO_REQ_LEN, 1, VIRTIO_HYV_HELLO_RESP_MAX),
+	HELLO_CASE("unknown-opcode", 0xffff, VIRTIO_HYV_VERSION_MAJOR, 0,
+		   HELLO_REQ_LEN, 1, VIRTIO_HYV_HELLO_RESP_MAX),
+	HELLO_CASE("bad-version", VIRTIO_HYV_OP_HELLO, 99, 0,
+		   HELLO_REQ_LEN, 1, VIRTIO_HYV_HELLO_RESP_MAX),
+	HELLO_CASE("nonzero-reserved", VIRTIO_HYV_OP_HELLO,
+		   VIRTIO_HYV_VERSION_MAJOR, 1,
+		   HELLO_REQ_LEN, 1, VIRTIO_HYV_HELLO_RESP_MAX),
+	HELLO_CASE("short-request", VIRTIO_HYV_OP_HELLO,
+		   VIRTIO_HYV_VERSION_MAJOR, 0,
+		   4, 1, VIRTIO_HYV_HELLO_RESP_MAX),
+	HELLO_CASE("oversize-request", VIRTIO_HYV_OP_HELLO,
+		   VIRTIO_HYV_VERSION_MAJOR, 0,
+		   VIRTIO_HYV_MAX_REQ_SIZE + 1, 1, VIRTIO_HYV_HELLO_RESP_MAX),
 	/* One byte per sg: MAX_CHAIN_DESCS readable + 1 writable. */
-	{ "too-many-descs", VIRTIO_HYV_OP_HELLO, VIRTIO_HYV_VERSION_MAJOR, 0,
-	  HELLO_REQ_LEN, VIRTIO_HYV_MAX_CHAIN_DESCS,
-	  VIRTIO_HYV_HELLO_RESP_MAX },
-	{ "no-request", 0, 0, 0, 0, 0, VIRTIO_HYV_HELLO_RESP_MAX },
-	{ "no-response", VIRTIO_HYV_OP_HELLO, VIRTIO_HYV_VERSION_MAJOR, 0,
-	  HELLO_REQ_LEN, 1, 0 },
-	{ "short-response", VIRTIO_HYV_OP_HELLO, VIRTIO_HYV_VERSION_MAJOR, 0,
-	  HELLO_REQ_LEN, 1, 4 },
+	HELLO_CASE("too-many-descs", VIRTIO_HYV_OP_HELLO,
+		   VIRTIO_HYV_VERSION_MAJOR, 0,
+		   HELLO_REQ_LEN, VIRTIO_HYV_MAX_CHAIN_DESCS,
+		   VIRTIO_HYV_HELLO_RESP_MAX),
+	HELLO_CASE("no-request", 0, 0, 0, 0, 0, VIRTIO_HYV_HELLO_RESP_MAX),
+	HELLO_CASE("no-response", VIRTIO_HYV_OP_HELLO,
+		   VIRTIO_HYV_VERSION_MAJOR, 0, HELLO_REQ_LEN, 1, 0),
+	HELLO_CASE("short-response", VIRTIO_HYV_OP_HELLO,
+		   VIRTIO_HYV_VERSION_MAJOR, 0, HELLO_REQ_LEN, 1, 4),
+	PORT_CASE("query-device-unknown-dev", VIRTIO_HYV_OP_QUERY_DEVICE,
+		  UNKNOWN, 0, PORT_REQ_LEN),
+	PORT_CASE("query-port-unknown-dev", VIRTIO_HYV_OP_QUERY_PORT,
+		  UNKNOWN, 1, PORT_REQ_LEN),
+	PORT_CASE("query-port-bad-port", VIRTIO_HYV_OP_QUERY_PORT,
+		  FIRST, VIRTIO_HYV_MAX_PORTS + 1, PORT_REQ_LEN),
+	PORT_CASE("query-port-short-request", VIRTIO_HYV_OP_QUERY_PORT,
+		  FIRST, 1, PORT_REQ_LEN - sizeof(__le32)),
+	PORT_CASE("gid-table-unknown-dev", VIRTIO_HYV_OP_QUERY_GID_TABLE,
+		  UNKNOWN, 1, PORT_REQ_LEN),
+	PORT_CASE("pkey-table-bad-port", VIRTIO_HYV_OP_QUERY_PKEY_TABLE,
+		  FIRST, 0, PORT_REQ_LEN),
+	{ .name = "create-context-unknown-dev",
+	  .fill = virtio_hyv_inject_create_context,
+	  .dev = VIRTIO_HYV_INJECT_DEV_UNKNOWN,
+	  .req_len = sizeof(struct virtio_hyv_create_context_req),
+	  .req_sgs = 1, .resp_len = VIRTIO_HYV_MAX_RESP_SIZE },
+	{ .name = "create-context-bad-udata-len",
+	  .fill = virtio_hyv_inject_create_context,
+	  .dev = VIRTIO_HYV_INJECT_DEV_FIRST, .udata_len = 8,
+	  .req_len = sizeof(struct virtio_hyv_create_context_req),
+	  .req_sgs = 1, .resp_len = VIRTIO_HYV_MAX_RESP_SIZE },
+	{ .name = "destroy-context-unknown",
+	  .fill = virtio_hyv_inject_destroy_context,
+	  .ctx_handle = U32_MAX,
+	  .req_len = sizeof(struct virtio_hyv_destroy_context_req),
+	  .req_sgs = 1, .resp_len = VIRTIO_HYV_MAX_RESP_SIZE },
 };
 
 static struct dentry *virtio_hyv_debugfs_root;
@@ -75,15 +218,29 @@ virtio_hyv_inject_lookup(const char *name)
 	return NULL;
 }
 
-static void virtio_hyv_inject_fill(const struct virtio_hyv_inject_case *c,
-				   void *req_buf)
+/* Builds the request of @c into @buf, VIRTIO_HYV_INJECT_FILL_MAX bytes. */
+static int virtio_hyv_inject_fill(struct virtio_hyv *hyv,
+				  const struct virtio_hyv_inject_case *c,
+				  void *buf)
 {
-	struct virtio_hyv_hello_req hello;
+	int ret;
 
-	virtio_hyv_hello_fill(&hello, c->major);
-	hello.hdr.opcode = cpu_to_le16(c->opcode);
-	hello.hdr.reserved = cpu_to_le32(c->hdr_reserved);
-	memcpy(req_buf, &hello, min_t(size_t, c->req_len, sizeof(hello)));
+	BUILD_BUG_ON(sizeof(struct virtio_hyv_hello_req) >
+		     VIRTIO_HYV_INJECT_FILL_MAX);
+	BUILD_BUG_ON(sizeof(struct virtio_hyv_port_req) >
+		     VIRTIO_HYV_INJECT_FILL_MAX);
+	BUILD_BUG_ON(sizeof(struct virtio_hyv_create_context_req) >
+		     VIRTIO_HYV_INJECT_FILL_MAX);
+	BUILD_BUG_ON(sizeof(struct virtio_hyv_destroy_context_req) >
+		     VIRTIO_HYV_INJECT_FILL_MAX);
+
+	/* For the dev_id of a host device. */
+	ret = mutex_lock_killable(&hyv->devs_lock);
+	if (ret)
+		return ret;
+	c->fill(hyv, c, buf);
+	mutex_unlock(&hyv->devs_lock);
+	return 0;
 }
 
 /*
@@ -104,11 +261,15 @@ static int virtio_hyv_inject_send(struct virtio_hyv *hyv,
 
 	BUILD_BUG_ON(HELLO_REQ_LEN < VIRTIO_HYV_MAX_CHAIN_DESCS);
 
-	req = virtio_hyv_req_alloc(c->req_len, c->resp_len, GFP_KERNEL);
+	req = virtio_hyv_req_alloc(max_t(unsigned int, c->req_len,
+					 VIRTIO_HYV_INJECT_FILL_MAX),
+				   c->resp_len, GFP_KERNEL);
 	if (!req)
 		return -ENOMEM;
 	if (c->req_len) {
-		virtio_hyv_inject_fill(c, req->req_buf);
+		ret = virtio_hyv_inject_fill(hyv, c, req->req_buf);
+		if (ret)
+			goto out_put;
 		piece = c->req_len / c->req_sgs;
 		for (i = 0, offset = 0; i < c->req_sgs; i++, offset += piece) {
 			/* The last piece takes the remainder. */
