@@ -6,6 +6,7 @@
 #include <linux/virtio_hyv.h>
 
 #include <cstddef>
+#include <type_traits>
 
 namespace hyv::proto {
 namespace {
@@ -35,6 +36,56 @@ Result<ControlRequest> decode_hello(std::span<const std::byte> request)
 	return ControlRequest{hello};
 }
 
+// The port requests share one layout; QUERY_DEVICE is the one with port 0.
+template <typename T>
+Result<ControlRequest> decode_port_request(std::span<const std::byte> request)
+{
+	using Req = virtio_hyv_port_req;
+
+	if (request.size() != sizeof(Req))
+		return error(std::errc::invalid_argument);
+	const uint32_t dev_id = load_le<uint32_t>(request, offsetof(Req, dev_id));
+	const uint32_t port = load_le<uint32_t>(request, offsetof(Req, port));
+	if constexpr (std::is_same_v<T, QueryDeviceRequest>) {
+		if (port != 0)
+			return error(std::errc::invalid_argument);
+		return ControlRequest{T{.dev_id = dev_id}};
+	} else {
+		if (port == 0)
+			return error(std::errc::invalid_argument);
+		return ControlRequest{T{.dev_id = dev_id, .port = port}};
+	}
+}
+
+Result<ControlRequest> decode_create_context(std::span<const std::byte> request)
+{
+	using Req = virtio_hyv_create_context_req;
+
+	if (request.size() < sizeof(Req))
+		return error(std::errc::invalid_argument);
+	const uint32_t udata_len = load_le<uint32_t>(request, offsetof(Req, udata_len));
+	if (udata_len != request.size() - sizeof(Req) ||
+	    load_le<uint32_t>(request, offsetof(Req, reserved)) != 0)
+		return error(std::errc::invalid_argument);
+	return ControlRequest{CreateContextRequest{
+		.dev_id = load_le<uint32_t>(request, offsetof(Req, dev_id)),
+		.resp_udata_max = load_le<uint32_t>(request, offsetof(Req, resp_udata_max)),
+		.udata = request.subspan(sizeof(Req)),
+	}};
+}
+
+Result<ControlRequest> decode_destroy_context(std::span<const std::byte> request)
+{
+	using Req = virtio_hyv_destroy_context_req;
+
+	if (request.size() != sizeof(Req) ||
+	    load_le<uint32_t>(request, offsetof(Req, reserved)) != 0)
+		return error(std::errc::invalid_argument);
+	return ControlRequest{DestroyContextRequest{
+		.ctx_handle = load_le<uint32_t>(request, offsetof(Req, ctx_handle)),
+	}};
+}
+
 } // namespace
 
 Result<ControlRequest> decode_control_request(std::span<const std::byte> request)
@@ -50,8 +101,42 @@ Result<ControlRequest> decode_control_request(std::span<const std::byte> request
 	switch (load_le<uint16_t>(request, offsetof(Hdr, opcode))) {
 	case VIRTIO_HYV_OP_HELLO:
 		return decode_hello(request);
+	case VIRTIO_HYV_OP_QUERY_DEVICE:
+		return decode_port_request<QueryDeviceRequest>(request);
+	case VIRTIO_HYV_OP_QUERY_PORT:
+		return decode_port_request<QueryPortRequest>(request);
+	case VIRTIO_HYV_OP_QUERY_GID_TABLE:
+		return decode_port_request<QueryGidTableRequest>(request);
+	case VIRTIO_HYV_OP_QUERY_PKEY_TABLE:
+		return decode_port_request<QueryPkeyTableRequest>(request);
+	case VIRTIO_HYV_OP_CREATE_CONTEXT:
+		return decode_create_context(request);
+	case VIRTIO_HYV_OP_DESTROY_CONTEXT:
+		return decode_destroy_context(request);
 	default:
 		return error(std::errc::operation_not_supported);
+	}
+}
+
+const char *opcode_name(uint16_t opcode)
+{
+	switch (opcode) {
+	case VIRTIO_HYV_OP_HELLO:
+		return "HELLO";
+	case VIRTIO_HYV_OP_QUERY_DEVICE:
+		return "QUERY_DEVICE";
+	case VIRTIO_HYV_OP_QUERY_PORT:
+		return "QUERY_PORT";
+	case VIRTIO_HYV_OP_QUERY_GID_TABLE:
+		return "QUERY_GID_TABLE";
+	case VIRTIO_HYV_OP_QUERY_PKEY_TABLE:
+		return "QUERY_PKEY_TABLE";
+	case VIRTIO_HYV_OP_CREATE_CONTEXT:
+		return "CREATE_CONTEXT";
+	case VIRTIO_HYV_OP_DESTROY_CONTEXT:
+		return "DESTROY_CONTEXT";
+	default:
+		return "unknown";
 	}
 }
 

@@ -52,4 +52,14 @@ std::size_t finish_relay_response(std::span<std::byte> frame, uint64_t id,
 	return kRelayResponseHeaderSize + body_len;
 }
 
+std::array<std::byte, kRelayEventFrameSize>
+encode_relay_event(std::span<const std::byte, VIRTIO_HYV_EVENT_SIZE> event)
+{
+	std::array<std::byte, kRelayEventFrameSize> frame{};
+
+	std::ranges::copy(event, relay_response_body(frame).begin());
+	finish_relay_response(frame, VHOST_HYV_RELAY_EVENT, event.size());
+	return frame;
+}
+
 } // namespace hyv::proto

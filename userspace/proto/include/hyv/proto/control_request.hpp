@@ -2,12 +2,17 @@
 // Decoding of guest control requests (the driver-readable part of a
 // virtio-hyv descriptor chain, see <linux/virtio_hyv.h>).
 //
-// Every request is validated completely before anything acts on it.  Errors
-// are in the generic category and are the status the guest receives:
+// Every request is validated as far as its bytes alone allow before
+// anything acts on it.  Errors are in the generic category and are the
+// status the guest receives:
 //   EINVAL           short request, non-zero flags or reserved fields,
-//                    trailing bytes after a fixed-size request;
+//                    trailing bytes after a fixed-size request, port 0 in a
+//                    port request or another port in QUERY_DEVICE,
+//                    udata_len disagreeing with the bytes that follow;
 //   EOPNOTSUPP       unknown opcode;
 //   EPROTONOSUPPORT  HELLO with a major version other than ours.
+// What needs the VM's state (dev_id, ctx_handle, port count, quota) is
+// judged when the request is executed.
 #pragma once
 
 #include <hyv/result.hpp>
@@ -24,8 +29,43 @@ struct HelloRequest {
 	uint16_t minor = 0;
 };
 
-using ControlRequest = std::variant<HelloRequest>;
+struct QueryDeviceRequest {
+	uint32_t dev_id = 0;
+};
+
+// QUERY_PORT, QUERY_GID_TABLE and QUERY_PKEY_TABLE; port >= 1.
+struct QueryPortRequest {
+	uint32_t dev_id = 0;
+	uint32_t port = 0;
+};
+
+struct QueryGidTableRequest {
+	uint32_t dev_id = 0;
+	uint32_t port = 0;
+};
+
+struct QueryPkeyTableRequest {
+	uint32_t dev_id = 0;
+	uint32_t port = 0;
+};
+
+struct CreateContextRequest {
+	uint32_t dev_id = 0;
+	uint32_t resp_udata_max = 0;
+	std::span<const std::byte> udata;	// views the request buffer
+};
+
+struct DestroyContextRequest {
+	uint32_t ctx_handle = 0;
+};
+
+using ControlRequest =
+	std::variant<HelloRequest, QueryDeviceRequest, QueryPortRequest, QueryGidTableRequest,
+		     QueryPkeyTableRequest, CreateContextRequest, DestroyContextRequest>;
 
 Result<ControlRequest> decode_control_request(std::span<const std::byte> request);
+
+// The opcode's name for logs ("QUERY_PORT"), "unknown" for others.
+const char *opcode_name(uint16_t opcode);
 
 } // namespace hyv::proto

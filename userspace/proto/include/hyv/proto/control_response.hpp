@@ -1,18 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0
-// Encoding of control responses (the device-writable part of a chain).
-// Each encoder writes into `out`, which holds at most the bytes the guest
-// made writable, and returns how many bytes it used.
+// Encoding of control responses (the device-writable part of a chain) and of
+// events.  Each response encoder writes into `out`, which holds at most the
+// bytes the guest made writable, and returns how many bytes it used; one
+// that cannot fit its whole answer fails with message_size (EMSGSIZE), the
+// guest never gets a silently shortened table.
+//
+// Host attributes come in as the host's uverbs ABI structures
+// (<rdma/ib_user_verbs.h>, host byte order); the wire carries them
+// little-endian, field by field.
 #pragma once
 
-#include <hyv/proto/host_device.hpp>
+#include <hyv/proto/device_info.hpp>
 #include <hyv/result.hpp>
 
+#include <rdma/ib_user_ioctl_verbs.h>
+#include <rdma/ib_user_verbs.h>
+
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <system_error>
 
 namespace hyv::proto {
+
+// One valid entry of a port's GID table.
+struct GidEntry {
+	std::array<uint8_t, 16> gid{};
+	uint32_t index = 0;
+	uint32_t type = 0;	// enum ib_uverbs_gid_type
+
+	bool operator==(const GidEntry &) const = default;
+};
 
 // The wire status for an error: its errno value when it is one, else EIO.
 uint32_t wire_status(std::error_code error);
@@ -22,10 +42,40 @@ uint32_t wire_status(std::error_code error);
 Result<std::size_t> encode_status_response(std::span<std::byte> out, uint32_t status);
 
 // The successful HELLO answer: our version and `devices`.  Fails with
-// message_size when `out` is too small for all of them (the guest gets no
-// silently shortened list), with invalid_argument for more than
-// VIRTIO_HYV_MAX_DEVICES devices or a name that does not fit the wire.
+// invalid_argument for more than VIRTIO_HYV_MAX_DEVICES devices or a name
+// that does not fit the wire.
 Result<std::size_t> encode_hello_response(std::span<std::byte> out,
-					  std::span<const VmDevice> devices);
+					  std::span<const DeviceInfo> devices);
+
+// QUERY_DEVICE: the attributes and the sysfs firmware version (cut to
+// leave its terminating NUL).  The ABI's 32-bit device_cap_flags, its
+// reserved bytes and comp_mask are not forwarded (reserved on the wire).
+Result<std::size_t> encode_query_device_response(std::span<std::byte> out,
+						 const ib_uverbs_ex_query_device_resp &attr,
+						 std::string_view fw_ver);
+
+Result<std::size_t> encode_query_port_response(std::span<std::byte> out,
+					       const ib_uverbs_query_port_resp_ex &attr);
+
+Result<std::size_t> encode_gid_table_response(std::span<std::byte> out,
+					      std::span<const GidEntry> entries);
+
+Result<std::size_t> encode_pkey_table_response(std::span<std::byte> out,
+					       std::span<const uint16_t> pkeys);
+
+Result<std::size_t> encode_create_context_response(std::span<std::byte> out,
+						   uint32_t ctx_handle,
+						   uint32_t num_comp_vectors,
+						   std::span<const std::byte> udata);
+
+// The size of CREATE_CONTEXT's answer before its udata.
+std::size_t create_context_response_size();
+
+// Events for the guest's eventq, VIRTIO_HYV_EVENT_SIZE bytes each.
+using Event = std::array<std::byte, 128>;
+
+Event encode_broker_up_event();
+Event encode_device_added_event(const DeviceInfo &device);
+Event encode_device_removed_event(uint32_t dev_id);
 
 } // namespace hyv::proto

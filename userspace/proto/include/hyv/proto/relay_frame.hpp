@@ -9,6 +9,7 @@
 
 #include <linux/vhost_hyv.h>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -50,5 +51,13 @@ std::span<std::byte> relay_response_body(std::span<std::byte> frame);
 // relay_response_body(frame); returns the size of the whole write.
 std::size_t finish_relay_response(std::span<std::byte> frame, uint64_t id,
 				  std::size_t body_len);
+
+// One event for the guest's eventq as a whole relay write: a response
+// frame with id VHOST_HYV_RELAY_EVENT and the event as its body.
+inline constexpr std::size_t kRelayEventFrameSize =
+	kRelayResponseHeaderSize + VIRTIO_HYV_EVENT_SIZE;
+
+std::array<std::byte, kRelayEventFrameSize>
+encode_relay_event(std::span<const std::byte, VIRTIO_HYV_EVENT_SIZE> event);
 
 } // namespace hyv::proto
