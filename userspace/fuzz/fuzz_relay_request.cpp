@@ -1,23 +1,43 @@
 // SPDX-License-Identifier: GPL-2.0
 // Fuzzes what a guest controls: a relay frame (vhost_hyv's header and the
-// guest's request bytes) through the dispatcher hyvd runs, and checks the
-// answer stays within what the chain offered.
+// guest's request bytes) through the dispatcher hyvd runs, for one VM with
+// two fake host devices whose contexts persist across inputs, and checks
+// that the answer stays within what the chain offered.
+#include "../tests/fake_host_device.hpp"
+
+#include <hyv/broker/broker.hpp>
 #include <hyv/broker/request_dispatcher.hpp>
 #include <hyv/proto/byte_order.hpp>
 #include <hyv/proto/relay_frame.hpp>
 
+#include <linux/virtio_hyv.h>
+
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
+#include <optional>
 #include <vector>
 
 namespace {
 
-const hyv::broker::RequestDispatcher &dispatcher()
+using namespace hyv;
+
+struct Harness {
+	broker::FixedInventory inventory{{test::scanned_device(1, "rxe0", 1, 14),
+					  test::scanned_device(2, "siw0", 2, 18)}};
+	broker::Broker broker{broker::Config{}, inventory, test::fake_opener(2)};
+	std::optional<broker::VmRegistry::Registration> vm;
+
+	Harness()
+	{
+		broker.rescan();
+		vm.emplace(broker.add_vm({.name = "fuzz"}, [](const broker::Vm &, const auto &) {}));
+	}
+};
+
+Harness &harness()
 {
-	static const hyv::broker::RequestDispatcher instance(
-		1, {{.dev_id = 0, .host = {.name = "rxe0", .driver_id = 14, .node_guid = 1}},
-		    {.dev_id = 1, .host = {.name = "siw0", .driver_id = 18, .node_guid = 2}}});
+	static Harness instance;
 	return instance;
 }
 
@@ -35,8 +55,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	const auto frame = std::as_bytes(std::span(data, size));
 	std::vector<std::byte> out(kRelayWriteBufferSize);
+	broker::Vm &vm = harness().vm->vm();
 
-	const auto len = dispatcher().handle(frame, out);
+	const auto len = dispatch_relay_frame(vm, frame, out);
 	const auto header = decode_relay_header(frame);
 	if (!len) {
 		if (header)
@@ -46,6 +67,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint32_t resp_len = load_native<uint32_t>(out, 8);
 	if (*len != kRelayResponseHeaderSize + resp_len || resp_len > header->resp_max ||
 	    load_native<uint64_t>(out, 0) != header->id)
+		std::abort();
+	// Errors carry no payload.
+	if (resp_len >= sizeof(virtio_hyv_resp_hdr) && load_le<uint32_t>(out, 16) != 0 &&
+	    resp_len != sizeof(virtio_hyv_resp_hdr))
+		std::abort();
+	if (vm.context_count() > vm.policy().max_contexts)
 		std::abort();
 	return 0;
 }

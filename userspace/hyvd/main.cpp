@@ -4,19 +4,21 @@
 // or SIGINT.
 
 #include <hyv/broker/accept_loop.hpp>
+#include <hyv/broker/broker.hpp>
 #include <hyv/broker/control_server.hpp>
 #include <hyv/broker/rdma_netlink_inventory.hpp>
 #include <hyv/broker/unix_listener.hpp>
-#include <hyv/broker/vm_registry.hpp>
+#include <hyv/broker/verbs_host_device.hpp>
 #include <hyv/broker/vm_session.hpp>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include <CLI/CLI.hpp>
-#include <fmt/ranges.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include <sys/resource.h>
 
 #include <csignal>
 #include <string>
@@ -26,8 +28,10 @@ namespace {
 using namespace hyv::broker;
 
 constexpr auto kHelloTimeout = std::chrono::seconds(5);
+constexpr auto kRescanInterval = std::chrono::seconds(1);
 
 struct Options {
+	std::string config;
 	std::string broker_socket = "/run/hyvd/broker.sock";
 	std::string control_socket = "/run/hyvd/control.sock";
 	std::string log_level = "info";
@@ -41,38 +45,49 @@ void setup_logging(const std::string &level)
 	spdlog::set_default_logger(std::move(logger));
 }
 
-void log_host_devices(DeviceInventory &inventory)
+// Every host context holds two fds: allow as many as the hard limit does.
+void raise_fd_limit()
 {
-	auto devices = inventory.host_devices();
-	if (!devices) {
-		spdlog::error("cannot list host RDMA devices: {}", devices.error().message());
-		return;
+	rlimit limit{};
+	if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+		limit.rlim_cur = limit.rlim_max;
+		if (::setrlimit(RLIMIT_NOFILE, &limit) < 0)
+			spdlog::warn("cannot raise the open file limit: {}",
+				     std::generic_category().message(errno));
 	}
-	std::vector<std::string> names;
-	for (const auto &device : *devices)
-		names.push_back(fmt::format("{} (driver {})", device.name, device.driver_id));
-	spdlog::info("host RDMA devices: [{}]", fmt::join(names, ", "));
 }
 
-int run(const Options &options)
+void log_config(const Config &config)
+{
+	if (config.origin.empty())
+		spdlog::info("config loaded path=none vms=0 (every VM gets every device, "
+			     "max_contexts={})",
+			     config.defaults.max_contexts);
+	else
+		spdlog::info("config loaded path={} vms={} default_devices={} max_contexts={}",
+			     config.origin, config.by_name.size() + config.by_uuid.size(),
+			     config.defaults.devices.size(), config.defaults.max_contexts);
+}
+
+int run(const Options &options, Config config)
 {
 	boost::asio::io_context io;
 	RdmaNetlinkInventory inventory;
-	VmRegistry registry;
+	Broker broker(std::move(config), inventory, open_verbs_device);
 
-	auto broker = UnixListener::open(io.get_executor(), options.broker_socket);
-	if (!broker) {
-		spdlog::critical("cannot listen on {}: {}", options.broker_socket,
-				 broker.error().message());
+	auto listener_at = [&](const std::string &path) {
+		auto listener = UnixListener::open(io.get_executor(), path);
+		if (!listener)
+			spdlog::critical("cannot listen on {}: {}", path, listener.error().message());
+		return listener;
+	};
+	auto broker_listener = listener_at(options.broker_socket);
+	if (!broker_listener)
 		return 1;
-	}
-	auto control = UnixListener::open(io.get_executor(), options.control_socket);
-	if (!control) {
-		spdlog::critical("cannot listen on {}: {}", options.control_socket,
-				 control.error().message());
+	auto control_listener = listener_at(options.control_socket);
+	if (!control_listener)
 		return 1;
-	}
-	log_host_devices(inventory);
+	broker.rescan();
 
 	boost::asio::signal_set signals(io, SIGINT, SIGTERM);
 	signals.async_wait([&](const boost::system::error_code &ec, int signo) {
@@ -82,23 +97,20 @@ int run(const Options &options)
 		io.stop();
 	});
 
-	const SessionContext context{
-		.registry = registry,
-		.inventory = inventory,
-		.hello_timeout = kHelloTimeout,
-	};
+	const SessionContext context{.broker = broker, .hello_timeout = kHelloTimeout};
 	spawn_detached(io.get_executor(),
-		       accept_loop((*broker)->acceptor(), "broker socket",
+		       accept_loop((*broker_listener)->acceptor(), "broker socket",
 				   [context](auto socket) { return serve_vm(std::move(socket), context); }),
 		       "broker socket");
 	spawn_detached(io.get_executor(),
-		       accept_loop((*control)->acceptor(), "control socket",
-				   [&registry](auto socket) {
-					   return serve_control_client(std::move(socket), registry);
+		       accept_loop((*control_listener)->acceptor(), "control socket",
+				   [&broker](auto socket) {
+					   return serve_control_client(std::move(socket), broker);
 				   }),
 		       "control socket");
+	spawn_detached(io.get_executor(), watch_devices(broker, kRescanInterval), "device scan");
 
-	spdlog::info("listening on {} (broker) and {} (control)", options.broker_socket,
+	spdlog::info("listening broker={} control={}", options.broker_socket,
 		     options.control_socket);
 	io.run();
 	return 0;
@@ -112,6 +124,9 @@ int main(int argc, char **argv)
 	Options options;
 	bool foreground = false;
 
+	app.add_option("--config", options.config,
+		       fmt::format("Configuration file [default: {}, if it exists]",
+				   kDefaultConfigPath));
 	app.add_option("--broker-socket", options.broker_socket, "Socket QEMU connects to")
 		->capture_default_str();
 	app.add_option("--control-socket", options.control_socket, "Socket hyvctl connects to")
@@ -124,7 +139,15 @@ int main(int argc, char **argv)
 	CLI11_PARSE(app, argc, argv);
 
 	setup_logging(options.log_level);
+	const bool named = !options.config.empty();
+	auto config = load_config(named ? options.config : kDefaultConfigPath, named);
+	if (!config) {
+		spdlog::critical("bad configuration, not starting: {}", config.error().message);
+		return 1;
+	}
+	log_config(*config);
+	raise_fd_limit();
 	// Peers that vanish must surface as EPIPE, not kill the daemon.
 	std::signal(SIGPIPE, SIG_IGN);
-	return run(options);
+	return run(options, std::move(*config));
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include "broker_fixture.hpp"
 #include "test_support.hpp"
 
 #include <hyv/broker/control_commands.hpp>
@@ -6,39 +7,94 @@
 #include <catch2/catch_test_macros.hpp>
 
 using namespace hyv::broker;
+using namespace hyv::test;
 using nlohmann::json;
+
+namespace {
+
+json ask(Broker &broker, const json &request)
+{
+	return json::parse(handle_control_line(request.dump(), broker));
+}
+
+} // namespace
 
 TEST_CASE("list answers every VM with the documented fields", "[control]")
 {
-	VmRegistry registry;
-	VmInfo info{.pid = 1234, .uid = 0, .name = "guest1", .device_id = "hyv0",
-		    .devices = {"rxe0", "siw0"}, .requests = 3};
-	info.uuid[15] = 0xab;
-	auto registration = registry.add(info);
+	BrokerFixture f;
+	std::array<uint8_t, 16> uuid{};
+	uuid[15] = 0xab;
+	auto registration = f.add_vm("guest1", uuid);
+	registration.vm().count_request();
 
-	const json reply = json::parse(handle_control_line(R"({"cmd":"list"})", registry));
+	const json reply = ask(f.broker(), {{"cmd", "list"}});
 	CHECK(reply["ok"] == true);
 	REQUIRE(reply["vms"].size() == 1);
 	const json &vm = reply["vms"][0];
 	CHECK(vm["vm_id"] == 1);
 	CHECK(vm["name"] == "guest1");
 	CHECK(vm["uuid"] == "00000000-0000-0000-0000-0000000000ab");
-	CHECK(vm["pid"] == 1234);
+	CHECK(vm["pid"] == 100);
+	CHECK(vm["uid"] == 0);
+	CHECK(vm["state"] == "connected");
 	CHECK(vm["devices"] == json::array({"rxe0", "siw0"}));
-	CHECK(vm["requests"] == 3);
+	CHECK(vm["dev_ids"] == json::array({f.dev_id_of("rxe0"), f.dev_id_of("siw0")}));
+	CHECK(vm["contexts"] == 0);
+	CHECK(vm["max_contexts"] == 64);
+	CHECK(vm["requests"] == 1);
 }
 
 TEST_CASE("list with no VMs is an empty array", "[control]")
 {
-	VmRegistry registry;
-	CHECK(handle_control_line(R"({"cmd":"list"})", registry) == R"({"ok":true,"vms":[]})");
+	BrokerFixture f;
+	CHECK(handle_control_line(R"({"cmd":"list"})", f.broker()) == R"({"ok":true,"vms":[]})");
+}
+
+TEST_CASE("devices lists host devices and the VMs using them", "[control]")
+{
+	BrokerFixture f(parse_config("[vm.guest2]\ndevices = [\"siw0\"]\n", "test").value());
+	auto g1 = f.add_vm("guest1");
+	auto g2 = f.add_vm("guest2");
+
+	const json reply = ask(f.broker(), {{"cmd", "devices"}});
+	CHECK(reply["ok"] == true);
+	REQUIRE(reply["devices"].size() == 2);
+	const json &rxe = reply["devices"][0];
+	CHECK(rxe["dev_id"] == f.dev_id_of("rxe0"));
+	CHECK(rxe["name"] == "rxe0");
+	CHECK(rxe["driver"] == "rxe");
+	CHECK(rxe["driver_id"] == 14);
+	CHECK(rxe["node_guid"] == "0002:c903:0000:1111");
+	CHECK(rxe["uverbs"] == "uverbs1");
+	CHECK(rxe["ports"] == 1);
+	CHECK(rxe["vms"] == json::parse(R"([{"vm_id":1,"name":"guest1"}])"));
+	const json &siw = reply["devices"][1];
+	CHECK(siw["driver"] == "siw");
+	CHECK(siw["vms"] == json::parse(R"([{"vm_id":1,"name":"guest1"},{"vm_id":2,"name":"guest2"}])"));
+}
+
+TEST_CASE("attach and detach answer ok or hyvd's reason", "[control]")
+{
+	BrokerFixture f;
+	auto registration = f.add_vm("guest1");
+
+	CHECK(ask(f.broker(), {{"cmd", "detach"}, {"vm", "guest1"}, {"device", "siw0"}}) ==
+	      json{{"ok", true}});
+	CHECK(BrokerFixture::names(registration.vm()) == std::vector<std::string>{"rxe0"});
+	CHECK(ask(f.broker(), {{"cmd", "detach"}, {"vm", "guest1"}, {"device", "siw0"}}) ==
+	      json{{"ok", false}, {"error", "siw0 is not attached to VM 1"}});
+	CHECK(ask(f.broker(), {{"cmd", "attach"}, {"vm", "guest1"}, {"device", "siw0"}}) ==
+	      json{{"ok", true}});
+	CHECK(ask(f.broker(), {{"cmd", "attach"}, {"vm", "guest1"}}) ==
+	      json{{"ok", false}, {"error", R"(request needs "vm" and "device" strings)"}});
+	CHECK(ask(f.broker(), {{"cmd", "attach"}, {"vm", 1}, {"device", "rxe0"}})["ok"] == false);
 }
 
 TEST_CASE("bad control requests get ok:false with a reason", "[control]")
 {
-	VmRegistry registry;
+	BrokerFixture f;
 	auto error_of = [&](std::string_view line) {
-		const json reply = json::parse(handle_control_line(line, registry));
+		const json reply = json::parse(handle_control_line(line, f.broker()));
 		CHECK(reply["ok"] == false);
 		return reply["error"].get<std::string>();
 	};
@@ -51,8 +107,8 @@ TEST_CASE("bad control requests get ok:false with a reason", "[control]")
 
 TEST_CASE("labels that are not UTF-8 do not break the reply", "[control]")
 {
-	VmRegistry registry;
-	auto registration = registry.add({.name = "bad\xff"});
-	const json reply = json::parse(handle_control_line(R"({"cmd":"list"})", registry));
+	BrokerFixture f;
+	auto registration = f.add_vm("bad\xff");
+	const json reply = json::parse(handle_control_line(R"({"cmd":"list"})", f.broker()));
 	CHECK(reply["vms"][0]["name"] == "bad\xef\xbf\xbd");
 }

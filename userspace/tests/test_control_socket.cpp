@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 // hyvctl's client against hyvd's control server over a real socket path.
+#include "broker_fixture.hpp"
 #include "test_support.hpp"
 
 #include <hyv/broker/accept_loop.hpp>
@@ -21,7 +22,9 @@ constexpr auto kTimeout = std::chrono::seconds(5);
 
 class ControlFixture {
 public:
-	ControlFixture() : path_(dir_.path() / "run" / "control.sock")
+	ControlFixture()
+		: path_(dir_.path() / "run" / "control.sock"),
+		  broker_(parse_config("[defaults]\ndevices = [\"rxe0\"]\n", "test").value())
 	{
 		io_.run_on([&] {
 			auto listener = UnixListener::open(io_.io().get_executor(), path_);
@@ -31,10 +34,10 @@ public:
 				       accept_loop(listener_->acceptor(), "control",
 						   [this](auto socket) {
 							   return serve_control_client(
-								   std::move(socket), registry_);
+								   std::move(socket), broker_.broker());
 						   }),
 				       "control");
-			registration_.emplace(registry_.add({.name = "guest1", .devices = {"rxe0"}}));
+			registration_.emplace(broker_.add_vm("guest1"));
 			return 0;
 		});
 	}
@@ -53,7 +56,7 @@ public:
 private:
 	TempDir dir_;
 	std::filesystem::path path_;
-	VmRegistry registry_;
+	BrokerFixture broker_;
 	std::unique_ptr<UnixListener> listener_;
 	std::optional<VmRegistry::Registration> registration_;
 	IoThread io_;

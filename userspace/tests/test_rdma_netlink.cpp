@@ -158,7 +158,7 @@ TEST_CASE("malformed dumps are errors, not overreads", "[netlink]")
 	CHECK(devices.empty());
 }
 
-TEST_CASE("uverbs chardev replies yield the driver_id", "[netlink]")
+TEST_CASE("uverbs chardev replies yield the chardev and the driver_id", "[netlink]")
 {
 	const Bytes reply = MessageBuilder(kGetChardev, 2)
 				    .attr_int<uint64_t>(RDMA_NLDEV_ATTR_CHARDEV, 0x1234)
@@ -166,18 +166,38 @@ TEST_CASE("uverbs chardev replies yield the driver_id", "[netlink]")
 				    .attr_string(RDMA_NLDEV_ATTR_CHARDEV_NAME, "uverbs0")
 				    .attr_int<uint32_t>(RDMA_NLDEV_ATTR_UVERBS_DRIVER_ID, 14)
 				    .done();
-	auto driver_id = parse_uverbs_chardev_reply(reply, 2);
-	REQUIRE(driver_id);
-	CHECK(*driver_id == std::optional<uint32_t>(14));
+	auto chardev = parse_uverbs_chardev_reply(reply, 2);
+	REQUIRE(chardev);
+	CHECK(chardev->driver_id == std::optional<uint32_t>(14));
+	CHECK(chardev->name == "uverbs0");
+	CHECK(chardev->dev == 0x1234);
 
 	const Bytes no_id = MessageBuilder(kGetChardev, 3)
-				    .attr_int<uint64_t>(RDMA_NLDEV_ATTR_CHARDEV_ABI, 1)
+				    .attr_int<uint64_t>(RDMA_NLDEV_ATTR_CHARDEV, 0x1235)
+				    .attr_string(RDMA_NLDEV_ATTR_CHARDEV_NAME, "uverbs1")
 				    .done();
 	auto none = parse_uverbs_chardev_reply(no_id, 3);
 	REQUIRE(none);
-	CHECK_FALSE(none->has_value());
+	CHECK_FALSE(none->driver_id.has_value());
 
 	CHECK(parse_uverbs_chardev_reply(error_message(4, -ENOENT), 4).error() ==
 	      std::errc::no_such_file_or_directory);
 	CHECK(parse_uverbs_chardev_reply(reply, 7).error() == std::errc::no_message);
+}
+
+TEST_CASE("a chardev reply must name a node inside /dev/infiniband", "[netlink]")
+{
+	auto reply_named = [](const std::string &name) {
+		return MessageBuilder(kGetChardev, 5)
+			.attr_int<uint64_t>(RDMA_NLDEV_ATTR_CHARDEV, 1)
+			.attr_string(RDMA_NLDEV_ATTR_CHARDEV_NAME, name)
+			.done();
+	};
+	CHECK(parse_uverbs_chardev_reply(reply_named("../sda"), 5).error() ==
+	      std::errc::bad_message);
+	CHECK(parse_uverbs_chardev_reply(reply_named(""), 5).error() == std::errc::bad_message);
+	const Bytes no_dev = MessageBuilder(kGetChardev, 5)
+				     .attr_string(RDMA_NLDEV_ATTR_CHARDEV_NAME, "uverbs0")
+				     .done();
+	CHECK(parse_uverbs_chardev_reply(no_dev, 5).error() == std::errc::bad_message);
 }

@@ -55,3 +55,17 @@ TEST_CASE("relay responses carry id and length in the header", "[relay]")
 	CHECK(load_native<uint32_t>(out, 8) == 24);
 	CHECK(load_native<uint32_t>(out, 12) == 0);
 }
+
+TEST_CASE("events are relay writes with the event id and exactly one event", "[relay]")
+{
+	std::array<std::byte, VIRTIO_HYV_EVENT_SIZE> event{};
+	event[0] = std::byte{3};
+	event[127] = std::byte{0x7f};
+	const auto frame = encode_relay_event(event);
+	CHECK(frame.size() == 16 + 128);
+	CHECK(load_native<uint64_t>(frame, 0) == VHOST_HYV_RELAY_EVENT);
+	CHECK(load_native<uint32_t>(frame, 8) == 128);
+	CHECK(load_native<uint32_t>(frame, 12) == 0);
+	CHECK(frame[16] == std::byte{3});
+	CHECK(frame[16 + 127] == std::byte{0x7f});
+}

@@ -25,18 +25,42 @@
 #include <cstring>
 #include <filesystem>
 #include <future>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 #include <utility>
 #include <vector>
 
 // Catch prints a failed REQUIRE(result) through this, not through Boost's
-// operator<<, which only compiles for streamable values.
-template <typename T>
-struct Catch::StringMaker<hyv::Result<T>> {
-	static std::string convert(const hyv::Result<T> &result)
+// operator<<, which only compiles for streamable values and errors.
+namespace hyv::test {
+
+inline std::string describe(const std::error_code &error)
+{
+	return error.message();
+}
+
+template <typename E>
+std::string describe(const E &error)
+	requires requires { error.message; }
+{
+	return error.message;
+}
+
+template <typename E>
+std::string describe(const E &error)
+	requires requires { error.reason; }
+{
+	return error.reason;
+}
+
+} // namespace hyv::test
+
+template <typename T, typename E>
+struct Catch::StringMaker<boost::system::result<T, E>> {
+	static std::string convert(const boost::system::result<T, E> &result)
 	{
-		return result ? "value" : "error: " + result.error().message();
+		return result ? "value" : "error: " + hyv::test::describe(result.error());
 	}
 };
 
@@ -60,6 +84,40 @@ inline Bytes hello_request(uint16_t major = VIRTIO_HYV_VERSION_MAJOR, uint16_t m
 	out.resize(sizeof(virtio_hyv_hello_req));
 	proto::store_le<uint16_t>(out, 8, major);
 	proto::store_le<uint16_t>(out, 10, minor);
+	proto::store_le<uint32_t>(out, 12, reserved);
+	return out;
+}
+
+// A port request (QUERY_DEVICE with port 0, QUERY_PORT, ..._TABLE).
+inline Bytes port_request(uint16_t opcode, uint32_t dev_id, uint32_t port)
+{
+	Bytes out = request_header(opcode);
+	out.resize(sizeof(virtio_hyv_port_req));
+	proto::store_le<uint32_t>(out, 8, dev_id);
+	proto::store_le<uint32_t>(out, 12, port);
+	return out;
+}
+
+// CREATE_CONTEXT; udata_len is the length of `udata` unless given.
+inline Bytes create_context_request(uint32_t dev_id, const Bytes &udata, uint32_t resp_udata_max,
+				    std::optional<uint32_t> udata_len = std::nullopt,
+				    uint32_t reserved = 0)
+{
+	Bytes out = request_header(VIRTIO_HYV_OP_CREATE_CONTEXT);
+	out.resize(sizeof(virtio_hyv_create_context_req));
+	proto::store_le<uint32_t>(out, 8, dev_id);
+	proto::store_le<uint32_t>(out, 12, udata_len.value_or(static_cast<uint32_t>(udata.size())));
+	proto::store_le<uint32_t>(out, 16, resp_udata_max);
+	proto::store_le<uint32_t>(out, 20, reserved);
+	out.insert(out.end(), udata.begin(), udata.end());
+	return out;
+}
+
+inline Bytes destroy_context_request(uint32_t ctx_handle, uint32_t reserved = 0)
+{
+	Bytes out = request_header(VIRTIO_HYV_OP_DESTROY_CONTEXT);
+	out.resize(sizeof(virtio_hyv_destroy_context_req));
+	proto::store_le<uint32_t>(out, 8, ctx_handle);
 	proto::store_le<uint32_t>(out, 12, reserved);
 	return out;
 }

@@ -2,6 +2,7 @@
 // A whole VM session: QEMU's side of the broker socket and vhost_hyv's side
 // of the relay are socket pairs driven by the test.  The relay pair is
 // SOCK_SEQPACKET because, like the relay fd, it keeps message boundaries.
+#include "broker_fixture.hpp"
 #include "test_support.hpp"
 
 #include <hyv/broker/accept_loop.hpp>
@@ -29,9 +30,9 @@ struct Welcome {
 class SessionFixture {
 public:
 	explicit SessionFixture(std::chrono::milliseconds hello_timeout = std::chrono::seconds(5))
-		: inventory_({{.name = "rxe0", .driver_id = 14, .node_guid = 0x1234},
-			      {.name = "siw0", .driver_id = 18, .node_guid = 0x5678}})
+		: inventory_(default_scan()), broker_({}, inventory_, fake_opener())
 	{
+		broker_.rescan();
 		auto relay = socket_pair(SOCK_SEQPACKET);
 		vhost_ = std::move(relay.a);
 		relay_ = std::move(relay.b);
@@ -40,8 +41,7 @@ public:
 		set_timeouts(qemu_.get());
 		set_timeouts(vhost_.get());
 		const int hyvd_end = pair.b.release();
-		const SessionContext context{
-			.registry = registry_, .inventory = inventory_, .hello_timeout = hello_timeout};
+		const SessionContext context{.broker = broker_, .hello_timeout = hello_timeout};
 		io_.run_on([&] {
 			asio::local::stream_protocol::socket socket(
 				io_.io(), asio::local::stream_protocol(), hyvd_end);
@@ -69,20 +69,64 @@ public:
 		return {static_cast<int32_t>(load_le<uint32_t>(reply, 8)), load_le<uint32_t>(reply, 12)};
 	}
 
+	// vhost_hyv's side: the next frame hyvd writes.
+	Bytes next_frame()
+	{
+		Bytes frame(hyv::proto::kRelayWriteBufferSize);
+		const ssize_t n = ::read(vhost_.get(), frame.data(), frame.size());
+		REQUIRE(n >= 16);
+		frame.resize(static_cast<std::size_t>(n));
+		return frame;
+	}
+
 	// vhost_hyv's side: relay one request, return the response frame.
 	Bytes round_trip(const Bytes &frame)
 	{
 		REQUIRE(::write(vhost_.get(), frame.data(), frame.size()) ==
 			static_cast<ssize_t>(frame.size()));
-		Bytes response(hyv::proto::kRelayWriteBufferSize);
-		const ssize_t n = ::read(vhost_.get(), response.data(), response.size());
-		REQUIRE(n >= 16);
-		response.resize(static_cast<std::size_t>(n));
-		return response;
+		return next_frame();
 	}
 
-	std::vector<VmInfo> vms() { return io_.run_on([&] { return registry_.list(); }); }
-	bool no_vms() { return io_.eventually([&] { return registry_.list().empty(); }); }
+	struct VmView {
+		uint32_t vm_id;
+		std::string name;
+		std::string device_id;
+		pid_t pid;
+		std::vector<std::string> devices;
+		uint64_t requests;
+		std::size_t contexts;
+	};
+
+	std::vector<VmView> vms()
+	{
+		return io_.run_on([&] {
+			std::vector<VmView> out;
+			for (const Vm *vm : broker_.vms().list())
+				out.push_back({vm->id(), vm->labels().name, vm->labels().device_id,
+					       vm->labels().pid, BrokerFixture::names(*vm),
+					       vm->requests(), vm->context_count()});
+			return out;
+		});
+	}
+	bool no_vms() { return io_.eventually([&] { return broker_.vms().list().empty(); }); }
+	std::size_t open_contexts(const std::string &device)
+	{
+		return io_.run_on([&] {
+			for (const auto &[dev_id, host] : broker_.devices().devices())
+				if (host->name() == device)
+					return fake(host.get()).open_contexts();
+			return std::size_t{0};
+		});
+	}
+	uint32_t dev_id_of(const std::string &device)
+	{
+		return io_.run_on([&] {
+			for (const auto &[dev_id, host] : broker_.devices().devices())
+				if (host->name() == device)
+					return dev_id;
+			return ~0u;
+		});
+	}
 
 	// EOF on the peer's end once hyvd has closed its side.
 	static bool closed_by_hyvd(int fd)
@@ -97,9 +141,9 @@ public:
 
 private:
 	// The io thread is stopped (and the session's frames destroyed) before
-	// the registry and inventory they refer to.
-	VmRegistry registry_;
+	// the broker and inventory they refer to.
 	FixedInventory inventory_;
+	Broker broker_;
 	IoThread io_;
 };
 
@@ -112,6 +156,14 @@ TEST_CASE("a VM connects, is served, and is dropped when QEMU closes", "[session
 	const Welcome welcome = f.read_welcome();
 	CHECK(welcome.status == 0);
 	CHECK(welcome.vm_id == 1);
+
+	// Then BROKER_UP on the eventq, written as a relay event.
+	const Bytes up = f.next_frame();
+	REQUIRE(up.size() == 16 + 128);
+	CHECK(load_native<uint64_t>(up, 0) == VHOST_HYV_RELAY_EVENT);
+	CHECK(load_native<uint32_t>(up, 8) == 128);
+	CHECK(load_native<uint32_t>(up, 12) == 0);
+	CHECK(load_le<uint32_t>(up, 16) == VIRTIO_HYV_EVT_BROKER_UP);
 
 	auto vms = f.vms();
 	REQUIRE(vms.size() == 1);
@@ -126,6 +178,7 @@ TEST_CASE("a VM connects, is served, and is dropped when QEMU closes", "[session
 	REQUIRE(load_native<uint32_t>(hello, 8) == 16 + 2 * 80);
 	CHECK(load_le<uint32_t>(hello, 16) == 0);	// status
 	CHECK(load_le<uint16_t>(hello, 24) == 1);	// major
+	CHECK(load_le<uint16_t>(hello, 26) == 1);	// minor
 	CHECK(load_le<uint32_t>(hello, 28) == 2);	// num_devices
 	CHECK(load_le<uint32_t>(hello, 32 + 4) == 14);	// rxe0's driver_id
 
@@ -134,10 +187,18 @@ TEST_CASE("a VM connects, is served, and is dropped when QEMU closes", "[session
 	CHECK(load_native<uint32_t>(unknown, 8) == 8);
 	CHECK(load_le<uint32_t>(unknown, 16) == EOPNOTSUPP);
 
-	CHECK(f.vms().at(0).requests == 2);
+	const Bytes created = f.round_trip(
+		relay_frame(79, create_context_request(f.dev_id_of("siw0"), {}, 8), 64));
+	CHECK(load_le<uint32_t>(created, 16) == 0);
+	CHECK(f.open_contexts("siw0") == 1);
+
+	CHECK(f.vms().at(0).requests == 3);
+	CHECK(f.vms().at(0).contexts == 1);
 
 	f.qemu_.reset();
 	CHECK(f.no_vms());
+	// The VM's host contexts went with it.
+	CHECK(f.open_contexts("siw0") == 0);
 	// hyvd closed the relay fd: vhost_hyv would now complete leftovers.
 	CHECK(SessionFixture::closed_by_hyvd(f.vhost_.get()));
 }
@@ -148,6 +209,7 @@ TEST_CASE("a VM is dropped when the relay reports EOF", "[session]")
 	f.send_hello(sample_hello());
 	REQUIRE(f.read_welcome().status == 0);
 	REQUIRE(f.vms().size() == 1);
+	f.next_frame();	// BROKER_UP
 
 	f.vhost_.reset();
 	CHECK(f.no_vms());

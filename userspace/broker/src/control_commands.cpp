@@ -13,46 +13,119 @@ json error_reply(std::string message)
 	return {{"ok", false}, {"error", std::move(message)}};
 }
 
-json dispatch(const json &request, const VmRegistry &registry)
+const char *state_name(Vm::State state)
+{
+	switch (state) {
+	case Vm::State::connected:
+		return "connected";
+	case Vm::State::ready:
+		return "ready";
+	}
+	return "unknown";
+}
+
+// A string member of `request`, or nullptr.
+const std::string *string_member(const json &request, const char *key)
+{
+	const auto it = request.find(key);
+	if (it == request.end() || !it->is_string())
+		return nullptr;
+	return &it->get_ref<const std::string &>();
+}
+
+json change_devices(const json &request, Broker &broker, bool attach)
+{
+	const std::string *vm = string_member(request, "vm");
+	const std::string *device = string_member(request, "device");
+	if (!vm || !device)
+		return error_reply(R"(request needs "vm" and "device" strings)");
+	auto done = attach ? broker.attach(*vm, *device) : broker.detach(*vm, *device);
+	if (!done)
+		return error_reply(done.error().reason);
+	return {{"ok", true}};
+}
+
+json dispatch(const json &request, Broker &broker)
 {
 	if (!request.is_object())
 		return error_reply("request is not a JSON object");
-	const auto cmd = request.find("cmd");
-	if (cmd == request.end() || !cmd->is_string())
+	const std::string *cmd = string_member(request, "cmd");
+	if (!cmd)
 		return error_reply("request has no \"cmd\" string");
 
-	const auto &name = cmd->get_ref<const std::string &>();
-	if (name == "list")
-		return vm_list_json(registry.list());
-	return error_reply("unknown command '" + name + "'");
+	if (*cmd == "list")
+		return vm_list_json(broker);
+	if (*cmd == "devices")
+		return device_list_json(broker);
+	if (*cmd == "attach")
+		return change_devices(request, broker, true);
+	if (*cmd == "detach")
+		return change_devices(request, broker, false);
+	return error_reply("unknown command '" + *cmd + "'");
 }
 
 } // namespace
 
-json vm_list_json(const std::vector<VmInfo> &vms)
+json vm_list_json(const Broker &broker)
 {
 	json list = json::array();
 
-	for (const VmInfo &vm : vms) {
+	for (const Vm *vm : broker.vms().list()) {
+		json devices = json::array();
+		json dev_ids = json::array();
+		for (const auto &[dev_id, device] : vm->devices()) {
+			devices.push_back(device->name());
+			dev_ids.push_back(dev_id);
+		}
+		const VmLabels &labels = vm->labels();
 		list.push_back({
-			{"vm_id", vm.vm_id},
-			{"name", vm.name},
-			{"uuid", proto::format_uuid(vm.uuid)},
-			{"pid", vm.pid},
-			{"uid", vm.uid},
-			{"device_id", vm.device_id},
-			{"devices", vm.devices},
-			{"requests", vm.requests},
+			{"vm_id", vm->id()},
+			{"name", labels.name},
+			{"uuid", proto::format_uuid(labels.uuid)},
+			{"pid", labels.pid},
+			{"uid", labels.uid},
+			{"device_id", labels.device_id},
+			{"state", state_name(vm->state())},
+			{"devices", std::move(devices)},
+			{"dev_ids", std::move(dev_ids)},
+			{"contexts", vm->context_count()},
+			{"max_contexts", vm->policy().max_contexts},
+			{"requests", vm->requests()},
 		});
 	}
 	return {{"ok", true}, {"vms", std::move(list)}};
 }
 
-std::string handle_control_line(std::string_view line, const VmRegistry &registry)
+json device_list_json(const Broker &broker)
+{
+	json list = json::array();
+
+	for (const auto &[dev_id, device] : broker.devices().devices()) {
+		json vms = json::array();
+		for (const Vm *vm : broker.vms().list()) {
+			if (vm->device(dev_id))
+				vms.push_back({{"vm_id", vm->id()}, {"name", vm->labels().name}});
+		}
+		const ScannedDevice &scanned = device->scanned();
+		list.push_back({
+			{"dev_id", dev_id},
+			{"name", scanned.name},
+			{"driver", driver_name(scanned.driver_id)},
+			{"driver_id", scanned.driver_id},
+			{"node_guid", format_guid(scanned.node_guid)},
+			{"uverbs", scanned.uverbs_name},
+			{"ports", device->port_count()},
+			{"vms", std::move(vms)},
+		});
+	}
+	return {{"ok", true}, {"devices", std::move(list)}};
+}
+
+std::string handle_control_line(std::string_view line, Broker &broker)
 {
 	const json request = json::parse(line, nullptr, /*allow_exceptions=*/false);
 	const json reply = request.is_discarded() ? error_reply("request is not valid JSON")
-						  : dispatch(request, registry);
+						  : dispatch(request, broker);
 
 	// Labels come from QEMU and may hold invalid UTF-8; never let them
 	// make dump() throw.

@@ -13,7 +13,7 @@
 namespace hyv::broker {
 
 awaitable<void> serve_control_client(asio::local::stream_protocol::socket socket,
-				     const VmRegistry &registry)
+				     Broker &broker)
 {
 	std::string input;
 
@@ -22,13 +22,13 @@ awaitable<void> serve_control_client(asio::local::stream_protocol::socket socket
 			socket, asio::dynamic_buffer(input, kMaxControlLine), '\n', use_result);
 		std::string reply;
 		if (rec == asio::error::not_found) {
-			spdlog::error("control: request longer than {} bytes; closing",
+			spdlog::error("control request refused reason=\"longer than {} bytes\"",
 				      kMaxControlLine);
 			reply = R"({"ok":false,"error":"request line too long"})";
 		} else if (rec) {
 			co_return;
 		} else {
-			reply = handle_control_line(std::string_view(input).substr(0, n - 1), registry);
+			reply = handle_control_line(std::string_view(input).substr(0, n - 1), broker);
 			input.erase(0, n);
 		}
 		reply += '\n';

@@ -3,23 +3,25 @@
 
 #include <linux/virtio_hyv.h>
 
-#include <spdlog/spdlog.h>
-
-#include <algorithm>
-
 namespace hyv::broker {
 
-std::vector<proto::VmDevice> assign_devices(const std::vector<proto::HostDevice> &host)
+DeviceSelection select_devices(const Vm &vm, const HostDeviceTable &table)
 {
-	std::vector<proto::VmDevice> assigned;
-	const std::size_t count = std::min<std::size_t>(host.size(), VIRTIO_HYV_MAX_DEVICES);
+	DeviceSelection selection;
 
-	if (host.size() > count)
-		spdlog::warn("{} host RDMA devices; a VM can be given only the first {}",
-			     host.size(), count);
-	for (std::size_t i = 0; i < count; i++)
-		assigned.push_back({.dev_id = static_cast<uint32_t>(i), .host = host[i]});
-	return assigned;
+	for (const auto &[dev_id, device] : table.devices()) {
+		const auto attached = vm.override_for(device->name());
+		const bool wanted = attached ? *attached
+					     : vm.policy().allows(device->name(),
+								  device->scanned().node_guid);
+		if (!wanted)
+			continue;
+		if (selection.devices.size() < VIRTIO_HYV_MAX_DEVICES)
+			selection.devices.push_back(device);
+		else
+			selection.left_out++;
+	}
+	return selection;
 }
 
 } // namespace hyv::broker

@@ -9,8 +9,6 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
-#include <spdlog/spdlog.h>
-
 #include <array>
 
 namespace hyv::broker {
@@ -95,7 +93,7 @@ Result<std::vector<netlink::DumpedDevice>> dump_devices(NetlinkSocket &socket)
 	}
 }
 
-Result<std::optional<uint32_t>> query_driver_id(NetlinkSocket &socket, uint32_t dev_index)
+Result<netlink::UverbsChardev> query_uverbs_chardev(NetlinkSocket &socket, uint32_t dev_index)
 {
 	const uint32_t seq = socket.next_seq();
 	if (auto error = socket.send(netlink::build_uverbs_chardev_request(seq, dev_index)))
@@ -113,7 +111,7 @@ Result<std::optional<uint32_t>> query_driver_id(NetlinkSocket &socket, uint32_t 
 
 } // namespace
 
-Result<std::vector<proto::HostDevice>> RdmaNetlinkInventory::host_devices()
+Result<std::vector<ScannedDevice>> RdmaNetlinkInventory::host_devices()
 {
 	auto socket = NetlinkSocket::open(timeout_);
 	if (!socket)
@@ -122,19 +120,21 @@ Result<std::vector<proto::HostDevice>> RdmaNetlinkInventory::host_devices()
 	if (!dumped)
 		return dumped.error();
 
-	std::vector<proto::HostDevice> devices;
+	std::vector<ScannedDevice> devices;
 	for (const netlink::DumpedDevice &device : *dumped) {
-		auto driver_id = query_driver_id(*socket, device.index);
-		if (!driver_id) {
-			spdlog::warn("RDMA device {} has no uverbs chardev ({}); not offered to VMs",
-				     device.name, driver_id.error().message());
-			continue;
-		}
-		devices.push_back({
+		ScannedDevice scanned{
+			.index = device.index,
 			.name = device.name,
-			.driver_id = driver_id->value_or(RDMA_DRIVER_UNKNOWN),
 			.node_guid = device.node_guid,
-		});
+		};
+		if (auto chardev = query_uverbs_chardev(*socket, device.index)) {
+			scanned.driver_id = chardev->driver_id.value_or(RDMA_DRIVER_UNKNOWN);
+			scanned.uverbs_name = std::move(chardev->name);
+			scanned.uverbs_dev = chardev->dev;
+		} else {
+			scanned.uverbs_error = chardev.error();
+		}
+		devices.push_back(std::move(scanned));
 	}
 	return devices;
 }

@@ -232,8 +232,8 @@ Result<bool> parse_device_dump(std::span<const std::byte> datagram, uint32_t seq
 	return false;
 }
 
-Result<std::optional<uint32_t>> parse_uverbs_chardev_reply(std::span<const std::byte> datagram,
-							   uint32_t seq)
+Result<UverbsChardev> parse_uverbs_chardev_reply(std::span<const std::byte> datagram,
+						 uint32_t seq)
 {
 	auto messages = split_messages(datagram);
 	if (!messages)
@@ -252,15 +252,42 @@ Result<std::optional<uint32_t>> parse_uverbs_chardev_reply(std::span<const std::
 		auto attrs = split_attrs(msg.payload);
 		if (!attrs)
 			return attrs.error();
+
+		UverbsChardev chardev;
+		bool have_dev = false;
 		for (const Attr &attr : *attrs) {
-			if (attr.type != RDMA_NLDEV_ATTR_UVERBS_DRIVER_ID)
-				continue;
-			auto id = attr_uint(attr);
-			if (!id)
-				return id.error();
-			return std::optional<uint32_t>(static_cast<uint32_t>(*id));
+			switch (attr.type) {
+			case RDMA_NLDEV_ATTR_UVERBS_DRIVER_ID: {
+				auto id = attr_uint(attr);
+				if (!id)
+					return id.error();
+				chardev.driver_id = static_cast<uint32_t>(*id);
+				break;
+			}
+			case RDMA_NLDEV_ATTR_CHARDEV: {
+				auto dev = attr_uint(attr);
+				if (!dev)
+					return dev.error();
+				chardev.dev = *dev;
+				have_dev = true;
+				break;
+			}
+			case RDMA_NLDEV_ATTR_CHARDEV_NAME: {
+				auto name = attr_string(attr);
+				if (!name)
+					return name.error();
+				chardev.name = std::move(*name);
+				break;
+			}
+			default:
+				break;
+			}
 		}
-		return std::optional<uint32_t>();
+		// The name becomes a path under /dev/infiniband.
+		if (!have_dev || chardev.name.empty() ||
+		    chardev.name.find('/') != std::string::npos || chardev.name.starts_with('.'))
+			return std::make_error_code(std::errc::bad_message);
+		return chardev;
 	}
 	return std::make_error_code(std::errc::no_message);
 }

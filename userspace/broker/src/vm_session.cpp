@@ -2,9 +2,10 @@
 #include <hyv/broker/vm_session.hpp>
 
 #include <hyv/broker/broker_hello.hpp>
-#include <hyv/broker/device_assignment.hpp>
 #include <hyv/broker/request_dispatcher.hpp>
 #include <hyv/proto/broker_error.hpp>
+#include <hyv/proto/byte_order.hpp>
+#include <hyv/proto/control_response.hpp>
 #include <hyv/proto/relay_frame.hpp>
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -17,6 +18,7 @@
 #include <spdlog/spdlog.h>
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <vector>
@@ -56,14 +58,18 @@ Result<ucred> peer_credentials(local_socket &socket)
 	return cred;
 }
 
-std::vector<proto::VmDevice> devices_for_new_vm(DeviceInventory &inventory)
+// Events go out with one synchronous write each: vhost_hyv takes or refuses
+// a relay write at once, and the VM's state never waits for delivery.
+Vm::EventSink relay_event_sink(int relay_fd)
 {
-	auto host = inventory.host_devices();
-	if (!host) {
-		spdlog::error("cannot list host RDMA devices: {}", host.error().message());
-		return {};
-	}
-	return assign_devices(*host);
+	return [relay_fd](const Vm &vm, const proto::Event &event) {
+		const auto frame = proto::encode_relay_event(event);
+		const ssize_t n = ::write(relay_fd, frame.data(), frame.size());
+		if (n < 0)
+			spdlog::warn("event not delivered {} type={} error=\"{}\"", vm.log_name(),
+				     proto::load_le<uint32_t>(event, 0),
+				     std::generic_category().message(errno));
+	};
 }
 
 // QEMU sends nothing after HELLO in this protocol version, so any message is
@@ -91,9 +97,7 @@ bool is_per_request_error(const boost::system::error_code &ec)
 
 // One read is one request, one write one response: the relay fd keeps
 // message boundaries.  Requests are answered in order, one at a time.
-awaitable<std::error_code> serve_relay(asio::posix::stream_descriptor &relay,
-				       const RequestDispatcher &dispatcher,
-				       VmRegistry::Registration &registration)
+awaitable<std::error_code> serve_relay(asio::posix::stream_descriptor &relay, Vm &vm)
 {
 	std::vector<std::byte> in(proto::kRelayReadBufferSize);
 	std::vector<std::byte> out(proto::kRelayWriteBufferSize);
@@ -102,15 +106,15 @@ awaitable<std::error_code> serve_relay(asio::posix::stream_descriptor &relay,
 		auto [rec, n] = co_await relay.async_read_some(asio::buffer(in), use_result);
 		if (rec)
 			co_return to_std(rec);
-		registration.info().requests++;
+		vm.count_request();
 
-		const auto len = dispatcher.handle(std::span(in).first(n), out);
+		const auto len = dispatch_relay_frame(vm, std::span(in).first(n), out);
 		if (!len)
 			continue;
 		auto [wec, written] = co_await relay.async_write_some(asio::buffer(out.data(), *len),
 								      use_result);
 		if (wec && is_per_request_error(wec)) {
-			spdlog::error("vm {}: relay refused a response: {}", registration.vm_id(),
+			spdlog::error("response refused {} error=\"{}\"", vm.log_name(),
 				      wec.message());
 			continue;
 		}
@@ -121,24 +125,31 @@ awaitable<std::error_code> serve_relay(asio::posix::stream_descriptor &relay,
 	}
 }
 
-void log_connected(const VmInfo &vm, const ucred &peer, uint32_t hello_pid)
+void log_connected(const Vm &vm, uint32_t hello_pid)
 {
-	spdlog::info("vm {} connected: name '{}' uuid {} device '{}' pid {} uid {} devices [{}]",
-		     vm.vm_id, vm.name, proto::format_uuid(vm.uuid), vm.device_id, peer.pid,
-		     peer.uid, fmt::join(vm.devices, ", "));
-	if (hello_pid != static_cast<uint32_t>(peer.pid))
-		spdlog::debug("vm {}: HELLO names pid {}, the socket's peer is pid {}", vm.vm_id,
-			      hello_pid, peer.pid);
+	std::vector<std::string> devices;
+	for (const auto &[dev_id, device] : vm.devices())
+		devices.push_back(device->name());
+	const VmLabels &labels = vm.labels();
+	spdlog::info("vm connected {} uuid={} device_id={:?} pid={} uid={} devices={} "
+		     "max_contexts={}",
+		     vm.log_name(), proto::format_uuid(labels.uuid), labels.device_id, labels.pid,
+		     labels.uid, fmt::join(devices, ","), vm.policy().max_contexts);
+	if (hello_pid != static_cast<uint32_t>(labels.pid))
+		spdlog::debug("vm pid differs {} hello_pid={} peer_pid={}", vm.log_name(), hello_pid,
+			      labels.pid);
 }
 
-void log_disconnected(uint32_t vm_id, const char *side, std::error_code reason)
+void log_disconnected(const Vm &vm, const char *side, std::error_code reason)
 {
 	const bool orderly = reason == std::error_code(asio::error::make_error_code(asio::error::eof)) ||
 			     reason == std::errc::connection_reset;
 	if (orderly)
-		spdlog::info("vm {} disconnected: {} closed", vm_id, side);
+		spdlog::info("vm disconnected {} closed={} contexts={}", vm.log_name(), side,
+			     vm.context_count());
 	else
-		spdlog::error("vm {} dropped: {}: {}", vm_id, side, reason.message());
+		spdlog::error("vm dropped {} side={} error=\"{}\" contexts={}", vm.log_name(), side,
+			      reason.message(), vm.context_count());
 }
 
 } // namespace
@@ -147,7 +158,8 @@ awaitable<void> serve_vm(local_socket socket, SessionContext context)
 {
 	auto peer = peer_credentials(socket);
 	if (!peer) {
-		spdlog::error("broker connection: cannot identify peer: {}", peer.error().message());
+		spdlog::error("broker connection refused error=\"cannot identify peer: {}\"",
+			      peer.error().message());
 		co_return;
 	}
 
@@ -158,7 +170,7 @@ awaitable<void> serve_vm(local_socket socket, SessionContext context)
 		const auto level = received.error() == BrokerError::closed_before_hello
 					   ? spdlog::level::debug
 					   : spdlog::level::err;
-		spdlog::log(level, "broker connection from pid {} refused: {}", peer->pid,
+		spdlog::log(level, "broker connection refused pid={} error=\"{}\"", peer->pid,
 			    received.error().message());
 		if (received.error() == BrokerError::unsupported_version)
 			co_await send_welcome(socket, -EPROTONOSUPPORT, 0);
@@ -171,36 +183,37 @@ awaitable<void> serve_vm(local_socket socket, SessionContext context)
 	boost::system::error_code nbec;
 	relay.non_blocking(true, nbec);
 	if (nbec) {
-		spdlog::error("broker connection from pid {}: relay fd unusable: {}", peer->pid,
-			      nbec.message());
+		spdlog::error("broker connection refused pid={} error=\"relay fd unusable: {}\"",
+			      peer->pid, nbec.message());
 		co_await send_welcome(socket, -nbec.value(), 0);
 		co_return;
 	}
 
-	auto devices = devices_for_new_vm(context.inventory);
-	VmInfo info{
-		.pid = peer->pid,
-		.uid = peer->uid,
-		.name = hello.name,
-		.uuid = hello.uuid,
-		.device_id = hello.device_id,
-	};
-	for (const proto::VmDevice &device : devices)
-		info.devices.push_back(device.host.name);
-	auto registration = context.registry.add(std::move(info));
-	const RequestDispatcher dispatcher(registration.vm_id(), std::move(devices));
+	auto registration = context.broker.add_vm(
+		{
+			.pid = peer->pid,
+			.uid = peer->uid,
+			.name = hello.name,
+			.uuid = hello.uuid,
+			.device_id = hello.device_id,
+		},
+		relay_event_sink(relay.native_handle()));
+	Vm &vm = registration.vm();
 
-	if (auto ec = co_await send_welcome(socket, 0, registration.vm_id())) {
-		spdlog::error("vm {}: cannot send WELCOME: {}", registration.vm_id(), ec.message());
+	if (auto ec = co_await send_welcome(socket, 0, vm.id())) {
+		spdlog::error("vm refused {} error=\"cannot send WELCOME: {}\"", vm.log_name(),
+			      ec.message());
 		co_return;
 	}
-	log_connected(registration.info(), *peer, hello.qemu_pid);
+	log_connected(vm, hello.qemu_pid);
+	// A guest driver that is already running resynchronises with HELLO.
+	vm.send_event(proto::encode_broker_up_event());
 
-	auto ended = co_await (watch_broker(socket) || serve_relay(relay, dispatcher, registration));
+	auto ended = co_await (watch_broker(socket) || serve_relay(relay, vm));
 	if (ended.index() == 0)
-		log_disconnected(registration.vm_id(), "broker connection", std::get<0>(ended));
+		log_disconnected(vm, "broker", std::get<0>(ended));
 	else
-		log_disconnected(registration.vm_id(), "relay", std::get<1>(ended));
+		log_disconnected(vm, "relay", std::get<1>(ended));
 }
 
 } // namespace hyv::broker

@@ -1,22 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 // hyvd's control protocol (hyvctl <-> hyvd): one JSON object per line each
-// way.  Requests {"cmd":"list"}; answers {"ok":true,...} or
-// {"ok":false,"error":"..."}.
+// way.  Requests {"cmd":"list"}, {"cmd":"devices"},
+// {"cmd":"attach","vm":"...","device":"..."} and the same with "detach";
+// answers {"ok":true,...} or {"ok":false,"error":"..."}.
+// Documentation/broker-protocol.rst describes every field.
 #pragma once
 
-#include <hyv/broker/vm_registry.hpp>
+#include <hyv/broker/broker.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace hyv::broker {
 
-nlohmann::json vm_list_json(const std::vector<VmInfo> &vms);
+nlohmann::json vm_list_json(const Broker &broker);
+nlohmann::json device_list_json(const Broker &broker);
 
 // The answer line (without its newline) to one request line.
-std::string handle_control_line(std::string_view line, const VmRegistry &registry);
+std::string handle_control_line(std::string_view line, Broker &broker);
 
 } // namespace hyv::broker

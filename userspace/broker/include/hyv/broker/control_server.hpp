@@ -3,7 +3,7 @@
 #pragma once
 
 #include <hyv/broker/asio.hpp>
-#include <hyv/broker/vm_registry.hpp>
+#include <hyv/broker/broker.hpp>
 
 #include <boost/asio/local/stream_protocol.hpp>
 
@@ -15,6 +15,6 @@ inline constexpr std::size_t kMaxControlLine = 4096;
 
 // Answers request lines until the client closes the connection.
 awaitable<void> serve_control_client(asio::local::stream_protocol::socket socket,
-				     const VmRegistry &registry);
+				     Broker &broker);
 
 } // namespace hyv::broker

@@ -1,15 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
-// Which host devices a VM gets, and the dev_id handles it knows them by.
-// In this version every VM may use every host device.
+// Which of the host's devices a VM gets: those hyvctl attached to it, and
+// those its configuration allows that hyvctl did not detach from it.
 #pragma once
 
-#include <hyv/proto/host_device.hpp>
+#include <hyv/broker/device_table.hpp>
+#include <hyv/broker/vm.hpp>
 
+#include <cstddef>
+#include <memory>
 #include <vector>
 
 namespace hyv::broker {
 
-// The first VIRTIO_HYV_MAX_DEVICES of `host`, numbered from 0 in order.
-std::vector<proto::VmDevice> assign_devices(const std::vector<proto::HostDevice> &host);
+struct DeviceSelection {
+	// By dev_id, at most VIRTIO_HYV_MAX_DEVICES.
+	std::vector<std::shared_ptr<HostDevice>> devices;
+	// Devices the VM should get beyond VIRTIO_HYV_MAX_DEVICES.
+	std::size_t left_out = 0;
+};
+
+DeviceSelection select_devices(const Vm &vm, const HostDeviceTable &table);
 
 } // namespace hyv::broker

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 // Where hyvd learns which RDMA devices the host has.  An interface so that
-// unit tests (the builders have no RDMA devices) and, later, configured or
-// hot-plugged inventories slot in without touching the sessions.
+// unit tests and fuzzers (the builders have no RDMA devices) slot in a given
+// list.
 #pragma once
 
-#include <hyv/proto/host_device.hpp>
+#include <hyv/broker/host_device.hpp>
 #include <hyv/result.hpp>
 
 #include <utility>
@@ -16,21 +16,22 @@ class DeviceInventory {
 public:
 	virtual ~DeviceInventory() = default;
 
-	// The host's RDMA devices as of now.
-	virtual Result<std::vector<proto::HostDevice>> host_devices() = 0;
+	// The host's RDMA devices as of now, also those without a usable
+	// uverbs chardev (with uverbs_error set).
+	virtual Result<std::vector<ScannedDevice>> host_devices() = 0;
 };
 
-// An inventory that is a given list: for tests, fuzzers and hosts without
-// rdma netlink.
+// An inventory that is a given list, changed at will: for tests and fuzzers.
 class FixedInventory final : public DeviceInventory {
 public:
-	explicit FixedInventory(std::vector<proto::HostDevice> devices)
+	explicit FixedInventory(std::vector<ScannedDevice> devices = {})
 		: devices_(std::move(devices)) {}
 
-	Result<std::vector<proto::HostDevice>> host_devices() override { return devices_; }
+	Result<std::vector<ScannedDevice>> host_devices() override { return devices_; }
+	void set(std::vector<ScannedDevice> devices) { devices_ = std::move(devices); }
 
 private:
-	std::vector<proto::HostDevice> devices_;
+	std::vector<ScannedDevice> devices_;
 };
 
 } // namespace hyv::broker

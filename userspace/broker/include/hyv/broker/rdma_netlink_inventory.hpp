@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-// The host's RDMA devices from rdma netlink: name and node GUID from the
-// device dump, driver_id from the "uverbs" chardev query (libibverbs has no
-// public API for it).  Devices without a uverbs chardev are left out: a
-// guest could not use them.
+// The host's RDMA devices from rdma netlink: index, name and node GUID from
+// the device dump; driver_id and the uverbs chardev from the "uverbs"
+// chardev query (libibverbs has no public API for driver_id).
 #pragma once
 
 #include <hyv/broker/device_inventory.hpp>
@@ -17,7 +16,7 @@ public:
 	explicit RdmaNetlinkInventory(std::chrono::milliseconds timeout = std::chrono::seconds(2))
 		: timeout_(timeout) {}
 
-	Result<std::vector<proto::HostDevice>> host_devices() override;
+	Result<std::vector<ScannedDevice>> host_devices() override;
 
 private:
 	std::chrono::milliseconds timeout_;

@@ -33,10 +33,18 @@ std::vector<std::byte> build_uverbs_chardev_request(uint32_t seq, uint32_t dev_i
 Result<bool> parse_device_dump(std::span<const std::byte> datagram, uint32_t seq,
 			       std::vector<DumpedDevice> &devices);
 
-// The answer to build_uverbs_chardev_request: the device's driver_id, or
-// nullopt when the driver opts out of driver_id binding.  A kernel error
-// (e.g. ENOENT without ib_uverbs) comes back as that errno.
-Result<std::optional<uint32_t>> parse_uverbs_chardev_reply(std::span<const std::byte> datagram,
-							   uint32_t seq);
+// The answer to build_uverbs_chardev_request.
+struct UverbsChardev {
+	std::string name;			// "uverbs0"
+	uint64_t dev = 0;			// its dev_t
+	std::optional<uint32_t> driver_id;	// nullopt: the driver opts out of
+						// driver_id binding
+};
+
+// Fails with bad_message for a reply without the chardev's name and
+// number; a kernel error (e.g. ENOENT without ib_uverbs) comes back as that
+// errno, a datagram without the answer as no_message.
+Result<UverbsChardev> parse_uverbs_chardev_reply(std::span<const std::byte> datagram,
+						 uint32_t seq);
 
 } // namespace hyv::broker::netlink

@@ -1,34 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
-// The VMs hyvd currently serves, as hyvctl lists them.
+// The VMs hyvd currently serves.
 //
 // Locking: none.  hyvd runs one io_context on one thread; the registry and
 // every Registration are used only from it.
 #pragma once
 
-#include <sys/types.h>
+#include <hyv/broker/vm.hpp>
 
-#include <array>
 #include <cstdint>
 #include <map>
-#include <string>
+#include <memory>
+#include <string_view>
 #include <vector>
 
 namespace hyv::broker {
 
-struct VmInfo {
-	uint32_t vm_id = 0;		// assigned by the registry
-	pid_t pid = 0;			// from SO_PEERCRED
-	uid_t uid = 0;			// from SO_PEERCRED
-	std::string name;		// QEMU -name (label)
-	std::array<uint8_t, 16> uuid{};	// QEMU -uuid (label)
-	std::string device_id;		// qdev id (label)
-	std::vector<std::string> devices;
-	uint64_t requests = 0;		// relay requests received
-};
-
 class VmRegistry {
 public:
-	// A VM's entry for as long as the Registration lives.
+	// A VM's entry for as long as the Registration lives; the VM, with
+	// every host context it holds, goes with it.
 	class Registration {
 	public:
 		Registration(Registration &&other) noexcept;
@@ -37,7 +27,7 @@ public:
 		Registration &operator=(const Registration &) = delete;
 		~Registration();
 
-		VmInfo &info();
+		Vm &vm() const;
 		uint32_t vm_id() const { return vm_id_; }
 
 	private:
@@ -49,14 +39,16 @@ public:
 		uint32_t vm_id_;
 	};
 
-	// Enters `info` under a new vm_id, never one in use.
-	Registration add(VmInfo info);
+	// Enters a VM under a new vm_id, never one in use.
+	Registration add(VmLabels labels, VmPolicy policy, Vm::EventSink sink);
+
+	Vm *find(uint32_t vm_id) const;
 
 	// Every VM, by vm_id.
-	std::vector<VmInfo> list() const;
+	std::vector<Vm *> list() const;
 
 private:
-	std::map<uint32_t, VmInfo> vms_;
+	std::map<uint32_t, std::unique_ptr<Vm>> vms_;
 	uint32_t last_vm_id_ = 0;
 };
 

@@ -3,8 +3,7 @@
 #pragma once
 
 #include <hyv/broker/asio.hpp>
-#include <hyv/broker/device_inventory.hpp>
-#include <hyv/broker/vm_registry.hpp>
+#include <hyv/broker/broker.hpp>
 
 #include <boost/asio/local/stream_protocol.hpp>
 
@@ -13,15 +12,15 @@
 namespace hyv::broker {
 
 struct SessionContext {
-	VmRegistry &registry;
-	DeviceInventory &inventory;
+	Broker &broker;
 	std::chrono::milliseconds hello_timeout;
 };
 
-// Takes HELLO and the relay fd, registers the VM, answers WELCOME, then
-// serves the guest's requests until the broker connection closes or sends
-// anything, or the relay fd reports EOF, hang-up or an error.  The VM is
-// unregistered and both fds are closed on every way out.
+// Takes HELLO and the relay fd, registers the VM, answers WELCOME, tells
+// the guest BROKER_UP, then serves the guest's requests until the broker
+// connection closes or sends anything, or the relay fd reports EOF,
+// hang-up or an error.  The VM is unregistered (its host contexts closed)
+// and both fds are closed on every way out.
 awaitable<void> serve_vm(asio::local::stream_protocol::socket socket, SessionContext context);
 
 } // namespace hyv::broker

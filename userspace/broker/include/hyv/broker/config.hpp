@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+// hyvd's configuration file (TOML, default /etc/hyvd/hyvd.toml): which host
+// RDMA devices each VM may use and how many user contexts it may hold.
+//
+//   [defaults]                    # every VM not named below
+//   devices = ["*"]               # "*", device names, node GUIDs
+//   max_contexts = 64
+//
+//   [vm.guest1]                   # by QEMU -name
+//   devices = ["rxe0"]
+//   [vm."8c1e5a53-2b1c-4f8e-9a43-0d4c1b2e7f10"]   # by QEMU -uuid
+//   devices = ["7cfe:9003:00ae:c4e0"]
+//
+// A [vm.*] section overrides the keys it sets, the others come from
+// [defaults].  A VM matching a UUID section and a name section gets the
+// UUID section.  Documentation/admin-guide.rst is the reference.
+#pragma once
+
+#include <boost/system/result.hpp>
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hyv::broker {
+
+inline constexpr const char *kDefaultConfigPath = "/etc/hyvd/hyvd.toml";
+inline constexpr uint32_t kDefaultMaxContexts = 64;
+// Each context holds two host file descriptors.
+inline constexpr uint32_t kMaxMaxContexts = 4096;
+
+// One entry of a `devices` list.
+struct DeviceSelector {
+	enum class Kind { any, name, guid };
+
+	Kind kind = Kind::any;
+	std::string name;	// Kind::name
+	uint64_t guid = 0;	// Kind::guid, numeric
+
+	bool matches(std::string_view device_name, uint64_t node_guid) const;
+	bool operator==(const DeviceSelector &) const = default;
+};
+
+// "*", a node GUID as ibv_devinfo prints it ("7cfe:9003:00ae:c4e0"), or a
+// device name; nullopt for text that is none of them (empty, too long for
+// an ib_device name, whitespace or control characters).
+std::optional<DeviceSelector> parse_device_selector(std::string_view text);
+
+// "7cfe:9003:00ae:c4e0" for 0x7cfe900300aec4e0.
+std::string format_guid(uint64_t guid);
+
+// A canonical UUID ("8c1e5a53-2b1c-4f8e-9a43-0d4c1b2e7f10", any case).
+std::optional<std::array<uint8_t, 16>> parse_uuid(std::string_view text);
+
+// What one VM is allowed.
+struct VmPolicy {
+	std::vector<DeviceSelector> devices;	// empty: no device
+	uint32_t max_contexts = kDefaultMaxContexts;
+
+	bool allows(std::string_view device_name, uint64_t node_guid) const;
+	bool operator==(const VmPolicy &) const = default;
+};
+
+struct Config {
+	// The keys one [vm.*] section sets.
+	struct VmSection {
+		std::optional<std::vector<DeviceSelector>> devices;
+		std::optional<uint32_t> max_contexts;
+	};
+
+	// The file it was read from; empty for the built-in configuration.
+	std::string origin;
+	// Without a configuration file: every VM gets every device.
+	VmPolicy defaults{.devices = {DeviceSelector{}}, .max_contexts = kDefaultMaxContexts};
+	std::map<std::string, VmSection> by_name;
+	std::map<std::array<uint8_t, 16>, VmSection> by_uuid;
+
+	VmPolicy policy_for(std::string_view vm_name, const std::array<uint8_t, 16> &uuid) const;
+};
+
+// Why a configuration was refused, ready for the operator:
+// "FILE:LINE:COLUMN: what is wrong".
+struct ConfigError {
+	std::string message;
+};
+
+// boost::system::result's value() throws through this for a ConfigError.
+[[noreturn]] void throw_exception_from_error(const ConfigError &error,
+					     const boost::source_location &location);
+
+using ConfigResult = boost::system::result<Config, ConfigError>;
+
+// `origin` names the text in error messages.  Unknown tables and keys,
+// values of the wrong type or out of range, and malformed device entries
+// are errors: a typo must not silently give a VM every device.
+ConfigResult parse_config(std::string_view text, std::string_view origin);
+
+// Reads and parses `path`.  A file that does not exist is the built-in
+// configuration unless `required` (the operator named it).
+ConfigResult load_config(const std::filesystem::path &path, bool required);
+
+} // namespace hyv::broker

@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <hyv/broker/config.hpp>
+
+#include <boost/throw_exception.hpp>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <hyv/unique_fd.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <stdexcept>
+#include <system_error>
+
+namespace hyv::broker {
+namespace {
+
+// IB_DEVICE_NAME_MAX: names are shorter than 64 bytes.
+constexpr std::size_t kMaxDeviceName = 63;
+
+bool is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+uint8_t hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return static_cast<uint8_t>(c - '0');
+	if (c >= 'a' && c <= 'f')
+		return static_cast<uint8_t>(c - 'a' + 10);
+	return static_cast<uint8_t>(c - 'A' + 10);
+}
+
+// Hex digits where `pattern` has 'x', the same character elsewhere.
+bool matches_pattern(std::string_view text, std::string_view pattern)
+{
+	if (text.size() != pattern.size())
+		return false;
+	for (std::size_t i = 0; i < text.size(); i++) {
+		if (pattern[i] == 'x' ? !is_hex(text[i]) : text[i] != pattern[i])
+			return false;
+	}
+	return true;
+}
+
+uint64_t parse_hex_digits(std::string_view text)
+{
+	uint64_t value = 0;
+	for (char c : text)
+		if (c != ':')
+			value = (value << 4) | hex_value(c);
+	return value;
+}
+
+// "FILE:LINE:COLUMN: message" at `where`.
+ConfigError error_at(std::string_view origin, const toml::source_region &where,
+		     std::string_view message)
+{
+	return {fmt::format("{}:{}:{}: {}", origin, where.begin.line, where.begin.column, message)};
+}
+
+class Parser {
+public:
+	explicit Parser(std::string_view origin) : origin_(origin) {}
+
+	ConfigResult parse(const toml::table &root)
+	{
+		Config config;
+		config.origin = origin_;
+
+		for (auto &&[key, node] : root) {
+			if (key.str() == "defaults") {
+				auto section = vm_section(key, node, "[defaults]");
+				if (!section)
+					return section.error();
+				if (section->devices)
+					config.defaults.devices = std::move(*section->devices);
+				if (section->max_contexts)
+					config.defaults.max_contexts = *section->max_contexts;
+			} else if (key.str() == "vm") {
+				if (auto error = vm_sections(node, config))
+					return *error;
+			} else {
+				return error_at(origin_, key.source(),
+						fmt::format("unknown table or key '{}' (expected "
+							    "[defaults] or [vm.NAME])",
+							    key.str()));
+			}
+		}
+		return config;
+	}
+
+private:
+	std::optional<ConfigError> vm_sections(const toml::node &node, Config &config)
+	{
+		const toml::table *vms = node.as_table();
+		if (!vms)
+			return error_at(origin_, node.source(),
+					"'vm' must be a table of [vm.NAME] sections");
+		for (auto &&[key, vm_node] : *vms) {
+			const std::string name(key.str());
+			const std::string what = fmt::format("[vm.\"{}\"]", name);
+			if (name.empty())
+				return error_at(origin_, key.source(), "a VM name must not be empty");
+			auto section = vm_section(key, vm_node, what);
+			if (!section)
+				return section.error();
+			if (auto uuid = parse_uuid(name)) {
+				if (!config.by_uuid.emplace(*uuid, std::move(*section)).second)
+					return error_at(origin_, key.source(),
+							fmt::format("{}: UUID named twice", what));
+			} else {
+				config.by_name.emplace(name, std::move(*section));
+			}
+		}
+		return std::nullopt;
+	}
+
+	boost::system::result<Config::VmSection, ConfigError>
+	vm_section(const toml::key &key, const toml::node &node, const std::string &what)
+	{
+		const toml::table *table = node.as_table();
+		if (!table)
+			return error_at(origin_, key.source(), fmt::format("{} must be a table", what));
+
+		Config::VmSection section;
+		for (auto &&[field, value] : *table) {
+			if (field.str() == "devices") {
+				auto devices = device_list(value, what);
+				if (!devices)
+					return devices.error();
+				section.devices = std::move(*devices);
+			} else if (field.str() == "max_contexts") {
+				const auto number = value.value_exact<int64_t>();
+				if (!number || *number < 0 || *number > kMaxMaxContexts)
+					return error_at(origin_, value.source(),
+							fmt::format("{}: max_contexts must be an integer "
+								    "from 0 to {}",
+								    what, kMaxMaxContexts));
+				section.max_contexts = static_cast<uint32_t>(*number);
+			} else {
+				return error_at(origin_, field.source(),
+						fmt::format("{}: unknown key '{}' (expected devices "
+							    "or max_contexts)",
+							    what, field.str()));
+			}
+		}
+		return section;
+	}
+
+	boost::system::result<std::vector<DeviceSelector>, ConfigError>
+	device_list(const toml::node &node, const std::string &what)
+	{
+		const toml::array *array = node.as_array();
+		if (!array)
+			return error_at(origin_, node.source(),
+					fmt::format("{}: devices must be an array of strings", what));
+
+		std::vector<DeviceSelector> devices;
+		for (const toml::node &entry : *array) {
+			const auto text = entry.value_exact<std::string>();
+			if (!text)
+				return error_at(origin_, entry.source(),
+						fmt::format("{}: devices must be an array of strings",
+							    what));
+			const auto selector = parse_device_selector(*text);
+			if (!selector)
+				return error_at(origin_, entry.source(),
+						fmt::format("{}: '{}' is not \"*\", a device name or "
+							    "a node GUID like 7cfe:9003:00ae:c4e0",
+							    what, *text));
+			devices.push_back(*selector);
+		}
+		const bool any = std::ranges::any_of(devices, [](const DeviceSelector &d) {
+			return d.kind == DeviceSelector::Kind::any;
+		});
+		if (any && devices.size() > 1)
+			return error_at(origin_, node.source(),
+					fmt::format("{}: \"*\" must be the only entry of devices",
+						    what));
+		return devices;
+	}
+
+	std::string origin_;
+};
+
+} // namespace
+
+bool DeviceSelector::matches(std::string_view device_name, uint64_t node_guid) const
+{
+	switch (kind) {
+	case Kind::any:
+		return true;
+	case Kind::name:
+		return device_name == name;
+	case Kind::guid:
+		return node_guid == guid;
+	}
+	return false;
+}
+
+std::optional<DeviceSelector> parse_device_selector(std::string_view text)
+{
+	if (text == "*")
+		return DeviceSelector{};
+	if (matches_pattern(text, "xxxx:xxxx:xxxx:xxxx"))
+		return DeviceSelector{.kind = DeviceSelector::Kind::guid,
+				      .guid = parse_hex_digits(text)};
+	if (text.empty() || text.size() > kMaxDeviceName)
+		return std::nullopt;
+	if (std::ranges::any_of(text, [](char c) {
+		    const auto byte = static_cast<unsigned char>(c);
+		    return byte <= 0x20 || byte == 0x7f;
+	    }))
+		return std::nullopt;
+	return DeviceSelector{.kind = DeviceSelector::Kind::name, .name = std::string(text)};
+}
+
+std::string format_guid(uint64_t guid)
+{
+	return fmt::format("{:04x}:{:04x}:{:04x}:{:04x}", (guid >> 48) & 0xffff,
+			   (guid >> 32) & 0xffff, (guid >> 16) & 0xffff, guid & 0xffff);
+}
+
+std::optional<std::array<uint8_t, 16>> parse_uuid(std::string_view text)
+{
+	if (!matches_pattern(text, "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"))
+		return std::nullopt;
+
+	std::array<uint8_t, 16> uuid{};
+	std::size_t nibble = 0;
+	for (char c : text) {
+		if (c == '-')
+			continue;
+		uuid[nibble / 2] = static_cast<uint8_t>(uuid[nibble / 2] << 4 | hex_value(c));
+		nibble++;
+	}
+	return uuid;
+}
+
+bool VmPolicy::allows(std::string_view device_name, uint64_t node_guid) const
+{
+	return std::ranges::any_of(devices, [&](const DeviceSelector &selector) {
+		return selector.matches(device_name, node_guid);
+	});
+}
+
+VmPolicy Config::policy_for(std::string_view vm_name, const std::array<uint8_t, 16> &uuid) const
+{
+	VmPolicy policy = defaults;
+	const VmSection *section = nullptr;
+
+	if (auto it = by_uuid.find(uuid); it != by_uuid.end())
+		section = &it->second;
+	else if (auto named = by_name.find(std::string(vm_name)); named != by_name.end())
+		section = &named->second;
+	if (section) {
+		if (section->devices)
+			policy.devices = *section->devices;
+		if (section->max_contexts)
+			policy.max_contexts = *section->max_contexts;
+	}
+	return policy;
+}
+
+void throw_exception_from_error(const ConfigError &error, const boost::source_location &location)
+{
+	boost::throw_exception(std::runtime_error(error.message), location);
+}
+
+ConfigResult parse_config(std::string_view text, std::string_view origin)
+{
+	toml::table root;
+	try {
+		root = toml::parse(text, origin);
+	} catch (const toml::parse_error &e) {
+		return error_at(origin, e.source(), e.description());
+	}
+	return Parser(origin).parse(root);
+}
+
+ConfigResult load_config(const std::filesystem::path &path, bool required)
+{
+	const auto cannot_read = [&](int err) {
+		return ConfigError{fmt::format("{}: cannot read: {}", path.string(),
+					       std::generic_category().message(err))};
+	};
+
+	UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+	if (!fd) {
+		if (errno == ENOENT && !required)
+			return Config{};
+		return cannot_read(errno);
+	}
+	std::string text;
+	char chunk[4096];
+	for (;;) {
+		const ssize_t n = ::read(fd.get(), chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return cannot_read(errno);
+		if (n == 0)
+			break;
+		text.append(chunk, static_cast<std::size_t>(n));
+	}
+	return parse_config(text, path.string());
+}
+
+} // namespace hyv::broker
