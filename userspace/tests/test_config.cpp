@@ -173,3 +173,14 @@ TEST_CASE("a missing file is the default only where none was named", "[config]")
 	auto dir_as_file = load_config(dir.path(), false);
 	CHECK_FALSE(dir_as_file);
 }
+
+TEST_CASE("the example configuration is valid and means what it says", "[config]")
+{
+	auto config = load_config(HYV_EXAMPLE_CONFIG, true);
+	REQUIRE(config);
+	CHECK(config->policy_for("guest9", {}).allows("mlx5_0", 0));
+	CHECK(config->policy_for("guest1", {}).devices == std::vector{name("rxe0")});
+	const auto guest2 = config->policy_for("guest2", *parse_uuid("68797600-0000-4000-8000-000000000002"));
+	CHECK(guest2.devices == std::vector{name("siw0")});
+	CHECK(guest2.max_contexts == 16);
+}
