@@ -174,10 +174,13 @@ int virtio_hyv_query_device(struct virtio_hyv_ibdev *vibdev)
 	fw_len = strscpy(vibdev->fw_ver, resp->fw_ver, sizeof(vibdev->fw_ver));
 	virtio_hyv_req_put(req);
 
-	if (!ports || ports > VIRTIO_HYV_MAX_PORTS || fw_len < 0) {
-		dev_err(dev, "device %u: %u ports, fw_ver %s\n",
-			vibdev->dev_id, ports,
-			fw_len < 0 ? "not terminated" : "valid");
+	if (!ports || ports > VIRTIO_HYV_MAX_PORTS) {
+		dev_err(dev, "device %u: %u ports\n", vibdev->dev_id, ports);
+		return -EPROTO;
+	}
+	if (fw_len < 0) {
+		dev_err(dev, "device %u: fw_ver not terminated\n",
+			vibdev->dev_id);
 		return -EPROTO;
 	}
 	vibdev->ibdev.phys_port_cnt = ports;
