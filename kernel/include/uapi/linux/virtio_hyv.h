@@ -205,6 +205,8 @@ struct virtio_hyv_query_device_resp {
 	struct virtio_hyv_resp_hdr hdr;
 	struct virtio_hyv_device_attr attr;
 	char fw_ver[VIRTIO_HYV_FW_VER_LEN];	/* host's sysfs fw_ver, NUL-terminated */
+	__le32 num_comp_vectors;	/* of a host user context on the device */
+	__le32 reserved;
 };
 
 /*
