@@ -5,11 +5,12 @@
  * rdma-core provider binds it.  Everything about the host device is read
  * before the registration; only the port state is asked live.
  *
- * Ports are typed InfiniBand (RDMA_CORE_CAP_PROT_IB, no MAD) while
- * reporting the host's link layer: the RDMA core then fills the GID cache
- * from query_gid, that is the host's GIDs at the host's indices, where a
- * RoCE port would derive GIDs from a guest netdev and an iWARP port needs
- * one for every port query.  Documentation/virtio-hyv.rst, "Guest devices".
+ * Ports report the host's link layer but carry no RoCE or iWARP protocol
+ * capability in the guest kernel (an InfiniBand host port stays
+ * InfiniBand): the RDMA core then fills the GID cache from query_gid, that
+ * is the host's GIDs at the host's indices, where a RoCE port would derive
+ * GIDs from a guest netdev and an iWARP port needs one for every port
+ * query.  Documentation/virtio-hyv.rst, "Guest devices".
  *
  * Verbs not forwarded yet are left unset: the guest's uverbs answers them
  * with EOPNOTSUPP.
@@ -43,7 +44,9 @@ static int virtio_hyv_ib_get_port_immutable(struct ib_device *ibdev,
 {
 	const struct virtio_hyv_port *port = to_hyv_port(ibdev, port_num);
 
-	immutable->core_cap_flags = RDMA_CORE_CAP_PROT_IB;
+	immutable->core_cap_flags = 0;
+	if (port->link_layer == IB_LINK_LAYER_INFINIBAND)
+		immutable->core_cap_flags = RDMA_CORE_CAP_PROT_IB;
 	if (port->grh_required)
 		immutable->core_cap_flags |= RDMA_CORE_CAP_IB_GRH_REQUIRED;
 	immutable->gid_tbl_len = port->gid_tbl_len;
@@ -155,11 +158,6 @@ int virtio_hyv_ibdev_register(struct virtio_hyv *hyv,
 
 	ibdev->node_type = pers->node_type;
 	ibdev->node_guid = host_dev->node_guid;
-	/*
-	 * The protocol does not tell the host's count before a context
-	 * exists; every device has vector 0.
-	 */
-	ibdev->num_comp_vectors = 1;
 	ibdev->dev.parent = &hyv->vdev->dev;
 	ib_set_device_ops(ibdev, &virtio_hyv_ib_ops);
 	ib_set_device_ops(ibdev, pers->ops);

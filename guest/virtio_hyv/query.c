@@ -151,7 +151,8 @@ static void virtio_hyv_device_attr_to_ib(const struct virtio_hyv_device_attr *w,
  * virtio_hyv_query_device() - read the attributes of a host device
  * @vibdev: its guest device, not registered yet
  *
- * Fills the attributes, the firmware version and the port count.
+ * Fills the attributes, the firmware version, the port count and the
+ * number of completion vectors.
  *
  * Return: 0, a request error, or -EPROTO for an answer that is not valid.
  */
@@ -160,6 +161,7 @@ int virtio_hyv_query_device(struct virtio_hyv_ibdev *vibdev)
 	struct device *dev = &vibdev->hyv->vdev->dev;
 	const struct virtio_hyv_query_device_resp *resp;
 	struct virtio_hyv_req *req;
+	u32 comp_vectors;
 	ssize_t fw_len;
 	u8 ports;
 	int ret;
@@ -172,6 +174,7 @@ int virtio_hyv_query_device(struct virtio_hyv_ibdev *vibdev)
 	virtio_hyv_device_attr_to_ib(&resp->attr, &vibdev->attrs);
 	ports = READ_ONCE(resp->attr.phys_port_cnt);
 	fw_len = strscpy(vibdev->fw_ver, resp->fw_ver, sizeof(vibdev->fw_ver));
+	comp_vectors = le32_to_cpu(READ_ONCE(resp->num_comp_vectors));
 	virtio_hyv_req_put(req);
 
 	if (!ports || ports > VIRTIO_HYV_MAX_PORTS) {
@@ -183,7 +186,13 @@ int virtio_hyv_query_device(struct virtio_hyv_ibdev *vibdev)
 			vibdev->dev_id);
 		return -EPROTO;
 	}
+	if (!comp_vectors || comp_vectors > VIRTIO_HYV_MAX_COMP_VECTORS) {
+		dev_err(dev, "device %u: %u completion vectors\n",
+			vibdev->dev_id, comp_vectors);
+		return -EPROTO;
+	}
 	vibdev->ibdev.phys_port_cnt = ports;
+	vibdev->ibdev.num_comp_vectors = comp_vectors;
 	return 0;
 }
 

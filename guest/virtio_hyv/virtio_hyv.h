@@ -35,6 +35,9 @@
  */
 #define VIRTIO_HYV_MAX_GID_TBL_LEN	4096
 
+/* Most completion vectors a guest device accepts from the host. */
+#define VIRTIO_HYV_MAX_COMP_VECTORS	1024
+
 struct virtio_hyv_ibdev;
 
 /* One host RDMA device this VM may use, as announced by the device. */
