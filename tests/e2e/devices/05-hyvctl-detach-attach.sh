@@ -12,6 +12,8 @@ wait_until 10 vm_has_contexts guest1 ||
 guest_background 1 /tmp/loop.log sh -c "'while :; do
 	if ibv_devinfo -d siw0 > /dev/null 2>&1; then echo present; else echo absent; fi
 	sleep 0.5; done'"
+wait_until 30 guest_file_has 1 /tmp/loop.log '^present' ||
+	fail "the ibv_devinfo loop never saw siw0: $(hyv-guest 1 cat /tmp/loop.log)"
 
 hyvctl detach guest1 siw0
 wait_until 30 guest_file_has 1 /tmp/watch.log "^event $device_fatal" ||
