@@ -61,6 +61,7 @@ public:
 	}
 
 	std::string fw_ver() override { return "1.2.3"; }
+	uint32_t num_comp_vectors() const override { return 2; }
 
 	Result<ib_uverbs_query_port_resp_ex> query_port(uint8_t port) override
 	{

@@ -133,7 +133,7 @@ TEST_CASE("QUERY_DEVICE carries the uverbs attributes little-endian", "[response
 	attr.reserved = 0xffffffff;
 
 	Bytes out = poisoned(sizeof(Resp) + 1);
-	auto used = encode_query_device_response(out, attr, "1.2.3");
+	auto used = encode_query_device_response(out, attr, "1.2.3", 0x01020304);
 	REQUIRE(used);
 	REQUIRE(*used == sizeof(Resp));
 	CHECK(load_le<uint32_t>(out, 0) == 0);
@@ -155,17 +155,19 @@ TEST_CASE("QUERY_DEVICE carries the uverbs attributes little-endian", "[response
 	CHECK(load_le<uint32_t>(out, kAttr + offsetof(Attr, reserved7)) == 0);
 	CHECK(std::string(reinterpret_cast<const char *>(out.data() + offsetof(Resp, fw_ver))) ==
 	      "1.2.3");
+	CHECK(load_le<uint32_t>(out, offsetof(Resp, num_comp_vectors)) == 0x01020304);
+	CHECK(load_le<uint32_t>(out, offsetof(Resp, reserved)) == 0);
 	CHECK(out[sizeof(Resp)] == std::byte{0xa5});
 
 	Bytes small(sizeof(Resp) - 1);
-	CHECK(encode_query_device_response(small, attr, "").error() == std::errc::message_size);
+	CHECK(encode_query_device_response(small, attr, "", 1).error() == std::errc::message_size);
 }
 
 TEST_CASE("a firmware version too long for the wire is cut, NUL-terminated", "[response]")
 {
 	using Resp = virtio_hyv_query_device_resp;
 	Bytes out = poisoned(sizeof(Resp));
-	REQUIRE(encode_query_device_response(out, {}, std::string(100, 'v')));
+	REQUIRE(encode_query_device_response(out, {}, std::string(100, 'v'), 1));
 	const auto *fw = reinterpret_cast<const char *>(out.data() + offsetof(Resp, fw_ver));
 	CHECK(std::string(fw) == std::string(VIRTIO_HYV_FW_VER_LEN - 1, 'v'));
 }

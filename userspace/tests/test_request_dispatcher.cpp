@@ -153,6 +153,7 @@ TEST_CASE("QUERY_DEVICE answers the host attributes and firmware version", "[dis
 	      1000 + f.siw());
 	CHECK(std::string(reinterpret_cast<const char *>(a.body.data() + offsetof(Resp, fw_ver))) ==
 	      "1.2.3");
+	CHECK(load_le<uint32_t>(a.body, offsetof(Resp, num_comp_vectors)) == 2);
 }
 
 TEST_CASE("port requests answer the port's attributes and tables", "[dispatch]")

@@ -103,6 +103,8 @@ TEST_CASE("device attributes are the uverbs ones libibverbs sees", "[rdma]")
 		CHECK(got->device_cap_flags_ex == want.device_cap_flags_ex);
 		CHECK(got->response_length >= offsetof(ib_uverbs_ex_query_device_resp, xrc_odp_caps));
 		CHECK((*device)->port_count() == want.orig_attr.phys_port_cnt);
+		CHECK((*device)->num_comp_vectors() ==
+		      static_cast<uint32_t>(ref.context->num_comp_vectors));
 		CHECK(be64toh(got->base.node_guid) == scanned.node_guid);
 	}
 }
@@ -159,6 +161,7 @@ TEST_CASE("host contexts are uverbs files with their async file", "[rdma]")
 		REQUIRE(created);
 		CHECK(created->udata.size() == room + 4);	// rounded down to words
 		CHECK(created->context.num_comp_vectors() >= 1);
+		CHECK(created->context.num_comp_vectors() == (*device)->num_comp_vectors());
 		CHECK(fd_target(created->context.cmd_fd()) == "/dev/infiniband/" + scanned.uverbs_name);
 		CHECK(fd_target(created->context.async_fd()).find("infinibandevent") !=
 		      std::string::npos);

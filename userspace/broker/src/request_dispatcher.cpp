@@ -43,7 +43,8 @@ public:
 		auto attr = device->query_device();
 		if (!attr)
 			return attr.error();
-		return proto::encode_query_device_response(body_, *attr, device->fw_ver());
+		return proto::encode_query_device_response(body_, *attr, device->fw_ver(),
+							   device->num_comp_vectors());
 	}
 
 	Result<std::size_t> operator()(const proto::QueryPortRequest &req)

@@ -63,6 +63,10 @@ public:
 		: HostDevice(dev_id, scanned), context_(std::move(context)), ports_(ports) {}
 
 	uint8_t port_count() const override { return ports_; }
+	uint32_t num_comp_vectors() const override
+	{
+		return static_cast<uint32_t>(context_->num_comp_vectors);
+	}
 
 	Result<ib_uverbs_ex_query_device_resp> query_device() override
 	{

@@ -64,11 +64,12 @@ Vm::EventSink relay_event_sink(int relay_fd)
 {
 	return [relay_fd](const Vm &vm, const proto::Event &event) {
 		const auto frame = proto::encode_relay_event(event);
-		const ssize_t n = ::write(relay_fd, frame.data(), frame.size());
-		if (n < 0)
+		if (::write(relay_fd, frame.data(), frame.size()) < 0) {
+			const int err = errno;
 			spdlog::warn("event not delivered {} type={} error=\"{}\"", vm.log_name(),
 				     proto::load_le<uint32_t>(event, 0),
-				     std::generic_category().message(errno));
+				     std::generic_category().message(err));
+		}
 	};
 }
 

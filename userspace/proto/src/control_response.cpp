@@ -229,7 +229,8 @@ Result<std::size_t> encode_hello_response(std::span<std::byte> out,
 
 Result<std::size_t> encode_query_device_response(std::span<std::byte> out,
 						 const ib_uverbs_ex_query_device_resp &attr,
-						 std::string_view fw_ver)
+						 std::string_view fw_ver,
+						 uint32_t num_comp_vectors)
 {
 	using Resp = virtio_hyv_query_device_resp;
 
@@ -238,6 +239,7 @@ Result<std::size_t> encode_query_device_response(std::span<std::byte> out,
 	begin_response(out, sizeof(Resp));
 	encode_device_attr(out.subspan(offsetof(Resp, attr), sizeof(virtio_hyv_device_attr)), attr);
 	store_string(out.subspan(offsetof(Resp, fw_ver), VIRTIO_HYV_FW_VER_LEN), fw_ver);
+	store_le<uint32_t>(out, offsetof(Resp, num_comp_vectors), num_comp_vectors);
 	return sizeof(Resp);
 }
 

@@ -47,12 +47,14 @@ Result<std::size_t> encode_status_response(std::span<std::byte> out, uint32_t st
 Result<std::size_t> encode_hello_response(std::span<std::byte> out,
 					  std::span<const DeviceInfo> devices);
 
-// QUERY_DEVICE: the attributes and the sysfs firmware version (cut to
-// leave its terminating NUL).  The ABI's 32-bit device_cap_flags, its
-// reserved bytes and comp_mask are not forwarded (reserved on the wire).
+// QUERY_DEVICE: the attributes, the sysfs firmware version (cut to leave
+// its terminating NUL) and the completion vectors of a host context.  The
+// ABI's 32-bit device_cap_flags, its reserved bytes and comp_mask are not
+// forwarded (reserved on the wire).
 Result<std::size_t> encode_query_device_response(std::span<std::byte> out,
 						 const ib_uverbs_ex_query_device_resp &attr,
-						 std::string_view fw_ver);
+						 std::string_view fw_ver,
+						 uint32_t num_comp_vectors);
 
 Result<std::size_t> encode_query_port_response(std::span<std::byte> out,
 					       const ib_uverbs_query_port_resp_ex &attr);
