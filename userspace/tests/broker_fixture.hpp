@@ -56,6 +56,8 @@ public:
 
 	// The events recorded since the last call.
 	std::vector<SeenEvent> take_events() { return std::exchange(events_, {}); }
+	// For each DEVICE_REMOVED recorded, the contexts its VM held then.
+	const std::vector<std::size_t> &contexts_at_removal() const { return contexts_at_removal_; }
 
 	// The devices of `vm` by name.
 	static std::vector<std::string> names(const broker::Vm &vm)
@@ -89,6 +91,7 @@ private:
 			seen.name = reinterpret_cast<const char *>(event.data() + 24);
 		} else if (seen.type == VIRTIO_HYV_EVT_DEVICE_REMOVED) {
 			seen.dev_id = proto::load_le<uint32_t>(event, 8);
+			contexts_at_removal_.push_back(vm.context_count());
 		}
 		events_.push_back(seen);
 	}
@@ -96,6 +99,7 @@ private:
 	broker::FixedInventory inventory_;
 	broker::Broker broker_;
 	std::vector<SeenEvent> events_;
+	std::vector<std::size_t> contexts_at_removal_;
 };
 
 } // namespace hyv::test

@@ -186,6 +186,8 @@ TEST_CASE("a device going away closes the contexts on it first", "[devices]")
 	CHECK(rxe.open_contexts() == 0);
 	CHECK(vm.context_count() == 1);
 	CHECK(f.device("siw0").open_contexts() == 1);
+	// The guest heard of the removal when only siw0's context was left.
+	CHECK(f.contexts_at_removal() == std::vector<std::size_t>{1});
 }
 
 TEST_CASE("attach and detach change one VM and tell its guest", "[attach]")

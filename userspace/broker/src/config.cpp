@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <hyv/broker/config.hpp>
 
+#include <hyv/unique_fd.hpp>
+
 #include <boost/throw_exception.hpp>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
-
-#include <hyv/unique_fd.hpp>
 
 #include <fcntl.h>
 #include <unistd.h>
