@@ -18,7 +18,6 @@ for dev in rxe0 siw0; do
 		fail "ibv_devinfo -v -d $dev failed in the guest: $(cat "/tmp/guest-$dev")"
 	warnings=$(hyv-guest 1 cat /tmp/err)
 	[ -z "$warnings" ] || fail "ibv_devinfo -d $dev warned in the guest: $warnings"
-	grep -q "GID\[" "/tmp/host-$dev" || fail "L1's ibv_devinfo shows no GID for $dev"
 	canonical_gids < "/tmp/host-$dev" > "/tmp/host-$dev.canon"
 	canonical_gids < "/tmp/guest-$dev" > "/tmp/guest-$dev.canon"
 	if ! diff -u "/tmp/host-$dev.canon" "/tmp/guest-$dev.canon"; then
@@ -26,3 +25,5 @@ for dev in rxe0 siw0; do
 	fi
 	echo "$dev: $(wc -l < "/tmp/guest-$dev") lines identical"
 done
+# rxe0 lists its GIDs (siw's provider prints none): they took part above.
+grep -q "GID\[" /tmp/host-rxe0 || fail "L1's ibv_devinfo shows no GID for rxe0"
