@@ -71,9 +71,12 @@ void log_config(const Config &config)
 
 int run(const Options &options, Config config)
 {
-	boost::asio::io_context io;
 	RdmaNetlinkInventory inventory;
 	Broker broker(std::move(config), inventory, open_verbs_device);
+	// Declared after the broker so that it is destroyed first: destroying
+	// it destroys the coroutines still suspended in it (VM sessions,
+	// control clients, the device scan), which use the broker as they go.
+	boost::asio::io_context io;
 
 	auto listener_at = [&](const std::string &path) {
 		auto listener = UnixListener::open(io.get_executor(), path);
