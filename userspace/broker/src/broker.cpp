@@ -110,7 +110,8 @@ Refusable<std::shared_ptr<HostDevice>> Broker::find_device(std::string_view spec
 	return Refusal{fmt::format("no host RDMA device '{}'", spec)};
 }
 
-Refusable<void> Broker::attach(std::string_view vm_spec, std::string_view device_spec)
+Refusable<Broker::Placement> Broker::find_placement(std::string_view vm_spec,
+						    std::string_view device_spec) const
 {
 	auto vm = find_vm(vm_spec);
 	if (!vm)
@@ -118,10 +119,19 @@ Refusable<void> Broker::attach(std::string_view vm_spec, std::string_view device
 	auto device = find_device(device_spec);
 	if (!device)
 		return device.error();
+	return Placement{.vm = **vm, .device = std::move(*device)};
+}
 
-	Vm &target = **vm;
-	const std::string &name = (*device)->name();
-	if (target.device((*device)->dev_id()))
+Refusable<void> Broker::attach(std::string_view vm_spec, std::string_view device_spec)
+{
+	auto placement = find_placement(vm_spec, device_spec);
+	if (!placement)
+		return placement.error();
+
+	Vm &target = placement->vm;
+	const HostDevice &device = *placement->device;
+	const std::string &name = device.name();
+	if (target.device(device.dev_id()))
 		return Refusal{fmt::format("{} is already attached to VM {}", name, target.id())};
 	if (target.devices().size() >= VIRTIO_HYV_MAX_DEVICES)
 		return Refusal{fmt::format("VM {} has {} devices, the most a VM can have",
@@ -129,27 +139,25 @@ Refusable<void> Broker::attach(std::string_view vm_spec, std::string_view device
 	target.set_override(name, true);
 	reconcile(target);
 	spdlog::info("device attached {} device={} dev_id={}", target.log_name(), name,
-		     (*device)->dev_id());
+		     device.dev_id());
 	return {};
 }
 
 Refusable<void> Broker::detach(std::string_view vm_spec, std::string_view device_spec)
 {
-	auto vm = find_vm(vm_spec);
-	if (!vm)
-		return vm.error();
-	auto device = find_device(device_spec);
-	if (!device)
-		return device.error();
+	auto placement = find_placement(vm_spec, device_spec);
+	if (!placement)
+		return placement.error();
 
-	Vm &target = **vm;
-	const std::string &name = (*device)->name();
-	if (!target.device((*device)->dev_id()))
+	Vm &target = placement->vm;
+	const HostDevice &device = *placement->device;
+	const std::string &name = device.name();
+	if (!target.device(device.dev_id()))
 		return Refusal{fmt::format("{} is not attached to VM {}", name, target.id())};
 	target.set_override(name, false);
 	reconcile(target);
 	spdlog::info("device detached {} device={} dev_id={} contexts_left={}", target.log_name(),
-		     name, (*device)->dev_id(), target.context_count());
+		     name, device.dev_id(), target.context_count());
 	return {};
 }
 

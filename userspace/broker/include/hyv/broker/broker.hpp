@@ -61,6 +61,14 @@ public:
 private:
 	Refusable<Vm *> find_vm(std::string_view spec) const;
 	Refusable<std::shared_ptr<HostDevice>> find_device(std::string_view spec) const;
+
+	// What hyvctl attach/detach name: a VM and a host device.
+	struct Placement {
+		Vm &vm;
+		std::shared_ptr<HostDevice> device;
+	};
+	Refusable<Placement> find_placement(std::string_view vm_spec,
+					    std::string_view device_spec) const;
 	void reconcile(Vm &vm);
 
 	Config config_;
