@@ -27,7 +27,77 @@
 #define VHOST_HYV_GET_RELAY	_IO(VHOST_VIRTIO, 0xA1)
 
 /*
- * read() on the relay fd returns exactly one request: this header followed
+ * Shared-memory region 0 of the device (queue memory, see virtio_hyv.h):
+ * QEMU sets its size once (a power of two, at least 4096; -EBUSY the second
+ * time) and mmap()s the vhost fd at the returned mmap_offset with exactly
+ * that size, MAP_SHARED, read-write.  The broker places host queue pages in
+ * it with VHOST_HYV_RELAY_SHM_MAP; the rest reads as a scratch page of this
+ * device, so a guest touching a hole hurts only itself.
+ */
+struct vhost_hyv_shm_config {
+	__u64 size;		/* in */
+	__u64 mmap_offset;	/* out */
+};
+
+#define VHOST_HYV_SET_SHM	_IOWR(VHOST_VIRTIO, 0xA2, struct vhost_hyv_shm_config)
+
+/*
+ * ioctls of the relay fd (the broker's):
+ *
+ * VHOST_HYV_RELAY_SHM_MAP places the pages of the broker's own mapping
+ * [uaddr, uaddr + length) (page-aligned; a host queue the broker mmap()ed
+ * from its uverbs file) in shared-memory region 0 and returns where.  The
+ * pages stay pinned until VHOST_HYV_RELAY_SHM_UNMAP with that shm_offset,
+ * which first removes them from the guest's view.  -ENXIO before QEMU set
+ * the region up, -ENOSPC when it is full.
+ */
+struct vhost_hyv_shm_map {
+	__u64 uaddr;		/* in */
+	__u64 length;		/* in */
+	__u64 shm_offset;	/* out */
+};
+
+#define VHOST_HYV_RELAY_SHM_MAP		_IOWR(VHOST_VIRTIO, 0xB0, struct vhost_hyv_shm_map)
+#define VHOST_HYV_RELAY_SHM_UNMAP	_IOW(VHOST_VIRTIO, 0xB1, __u64)
+
+/*
+ * VHOST_HYV_RELAY_MAP_GUEST pins the guest-physical pages listed in runs
+ * (struct virtio_hyv_page_run[num_runs], as the guest sent them) and makes
+ * them mappable, in that order, as one window: the broker mmap()s the relay
+ * fd at mmap_offset with length bytes, MAP_SHARED, and may register that
+ * mapping with REG_MR.  The pages stay pinned, and are counted as this VM's,
+ * until VHOST_HYV_RELAY_UNMAP_GUEST with that mmap_offset or the relay fd
+ * closes.  -EFAULT for a page outside the guest's memory table, -E2BIG
+ * beyond VHOST_HYV_MAX_GUEST_MAP_PAGES.
+ */
+#define VHOST_HYV_GUEST_MAP_WRITE	(1U << 0)	/* the device may write */
+#define VHOST_HYV_MAX_GUEST_MAP_RUNS	4096
+#define VHOST_HYV_MAX_GUEST_MAP_PAGES	(1U << 20)
+
+struct vhost_hyv_guest_map {
+	__u64 runs;		/* in: user pointer */
+	__u32 num_runs;		/* in */
+	__u32 flags;		/* in: VHOST_HYV_GUEST_MAP_* */
+	__u64 mmap_offset;	/* out */
+	__u64 length;		/* out: bytes */
+};
+
+#define VHOST_HYV_RELAY_MAP_GUEST	_IOWR(VHOST_VIRTIO, 0xB2, struct vhost_hyv_guest_map)
+#define VHOST_HYV_RELAY_UNMAP_GUEST	_IOW(VHOST_VIRTIO, 0xB3, __u64)
+
+/* What the relay's VM holds now. */
+struct vhost_hyv_relay_stats {
+	__u64 guest_pages_pinned;	/* by MAP_GUEST windows */
+	__u64 shm_pages_mapped;		/* by SHM_MAP */
+	__u32 guest_maps;
+	__u32 shm_maps;
+};
+
+#define VHOST_HYV_RELAY_GET_STATS	_IOR(VHOST_VIRTIO, 0xB4, struct vhost_hyv_relay_stats)
+
+/*
+ * read() on the relay fd returns exactly one request (requests from the
+ * doorbellq before those of the ctrlq): this header followed
  * by req_len bytes (the driver-readable part of the chain, starting with
  * struct virtio_hyv_req_hdr).  The read buffer must hold
  * VHOST_HYV_RELAY_BUF_SIZE bytes, else -EINVAL.  read() blocks, or fails

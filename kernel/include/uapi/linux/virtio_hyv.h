@@ -26,15 +26,18 @@
 
 /* Protocol version spoken by this header: major.minor. */
 #define VIRTIO_HYV_VERSION_MAJOR	1
-#define VIRTIO_HYV_VERSION_MINOR	1
+#define VIRTIO_HYV_VERSION_MINOR	2
 
 /* Feature bits. */
 #define VIRTIO_HYV_F_EVENT_QUEUE	0	/* v1.1: queue 1 is the eventq */
+#define VIRTIO_HYV_F_DOORBELL_QUEUE	1	/* v1.2: queue 2 is the doorbellq;
+						 * needs VIRTIO_HYV_F_EVENT_QUEUE */
 
 /* Virtqueues. */
 #define VIRTIO_HYV_VQ_CTRL		0
 #define VIRTIO_HYV_VQ_EVENT		1	/* with VIRTIO_HYV_F_EVENT_QUEUE */
-#define VIRTIO_HYV_NUM_VQS		2
+#define VIRTIO_HYV_VQ_DOORBELL		2	/* with VIRTIO_HYV_F_DOORBELL_QUEUE */
+#define VIRTIO_HYV_NUM_VQS		3
 
 /*
  * Limits a device enforces on one control request: the driver-readable part
@@ -61,6 +64,9 @@ enum virtio_hyv_opcode {
 	VIRTIO_HYV_OP_QUERY_PKEY_TABLE = 5,	/* 1.1 */
 	VIRTIO_HYV_OP_CREATE_CONTEXT = 6,	/* 1.1 */
 	VIRTIO_HYV_OP_DESTROY_CONTEXT = 7,	/* 1.1 */
+	VIRTIO_HYV_OP_VERB = 8,			/* 1.2 */
+	VIRTIO_HYV_OP_REG_MR = 9,		/* 1.2 */
+	VIRTIO_HYV_OP_DOORBELL = 10,		/* 1.2 */
 };
 
 /*
@@ -303,6 +309,102 @@ struct virtio_hyv_destroy_context_req {
 };
 
 /*
+ * VIRTIO_HYV_OP_VERB: one uverbs write() command of a context, executed on
+ * its host uverbs file.  The payload is the core command exactly as the
+ * uverbs ABI lays it out (struct ib_uverbs_<command> of
+ * include/uapi/rdma/ib_user_verbs.h, every field little-endian), then the
+ * provider's driver data.  Handles in the core command are the host's, as
+ * earlier responses of the same context returned them.  The device supplies
+ * its own `response' pointer, `user_handle' and (CREATE_CQ) `comp_channel':
+ * the driver sets them to 0.  Commands a device serves in 1.2 (others fail
+ * with EOPNOTSUPP): ALLOC_PD, DEALLOC_PD, DEREG_MR, CREATE_CQ, RESIZE_CQ,
+ * DESTROY_CQ, REQ_NOTIFY_CQ, CREATE_QP, QUERY_QP, MODIFY_QP, DESTROY_QP,
+ * CREATE_SRQ, MODIFY_SRQ, QUERY_SRQ, DESTROY_SRQ, CREATE_AH, DESTROY_AH.
+ */
+struct virtio_hyv_verb_req {
+	struct virtio_hyv_req_hdr hdr;
+	__le32 ctx_handle;
+	__le32 command;		/* IB_USER_VERBS_CMD_* */
+	__le32 cmd_len;		/* bytes of the core command: its ABI size */
+	__le32 udata_len;	/* bytes of driver data after it */
+	__le32 resp_udata_max;	/* room for driver data in the response */
+	__le32 reserved;
+	__u8 payload[];		/* core command, then driver data */
+};
+
+/*
+ * A host queue (rxe: a struct mminfo of the driver data) whose pages the
+ * device placed in shared-memory region 0, so that the driver maps them
+ * into the guest process where the provider mmap()s mmap_offset.
+ */
+#define VIRTIO_HYV_SHM_ID_QUEUE_MEMORY	0
+#define VIRTIO_HYV_MAX_QUEUE_MAPS	4
+
+struct virtio_hyv_queue_map {
+	__le64 mmap_offset;	/* the host driver's, as in the driver data */
+	__le64 shm_offset;	/* in shared-memory region 0, 4096-aligned */
+	__le64 length;		/* bytes, a multiple of 4096 */
+};
+
+struct virtio_hyv_verb_resp {
+	struct virtio_hyv_resp_hdr hdr;
+	__le32 resp_len;	/* bytes of the core response in payload */
+	__le32 udata_len;	/* bytes of driver data after it */
+	__le32 num_maps;	/* <= VIRTIO_HYV_MAX_QUEUE_MAPS */
+	__le32 reserved;
+	struct virtio_hyv_queue_map maps[VIRTIO_HYV_MAX_QUEUE_MAPS];
+	__u8 payload[];		/* core response, then driver data */
+};
+
+/*
+ * VIRTIO_HYV_OP_REG_MR: register guest memory on the host so that the
+ * device addresses it at the guest's own virtual addresses (iova).  runs
+ * lists the guest-physical pages that back [iova rounded down to 4096,
+ * iova + length rounded up to 4096), in order.  The core of the uverbs
+ * REG_MR command, with the pages named by the guest instead of a pointer.
+ */
+#define VIRTIO_HYV_PAGE_SIZE		4096
+
+struct virtio_hyv_page_run {
+	__le64 gpa;		/* 4096-aligned */
+	__le64 num_pages;	/* of 4096 bytes, at least 1 */
+};
+
+struct virtio_hyv_reg_mr_req {
+	struct virtio_hyv_req_hdr hdr;
+	__le32 ctx_handle;
+	__le32 pd_handle;
+	__le64 iova;
+	__le64 length;
+	__le32 access_flags;	/* enum ib_uverbs_access_flags */
+	__le32 num_runs;
+	__le32 udata_len;
+	__le32 resp_udata_max;
+	__u8 payload[];		/* struct virtio_hyv_page_run[num_runs], then driver data */
+};
+
+struct virtio_hyv_reg_mr_resp {
+	struct virtio_hyv_resp_hdr hdr;
+	__le32 mr_handle;
+	__le32 lkey;
+	__le32 rkey;
+	__le32 udata_len;
+	__u8 udata[];
+};
+
+/*
+ * VIRTIO_HYV_OP_DOORBELL: the provider rang the send doorbell of a QP (a
+ * POST_SEND with no work requests); the device runs it on the host QP.  On
+ * the doorbellq (VIRTIO_HYV_F_DOORBELL_QUEUE), else on the ctrlq.  The
+ * response is a struct virtio_hyv_resp_hdr.
+ */
+struct virtio_hyv_doorbell_req {
+	struct virtio_hyv_req_hdr hdr;
+	__le32 ctx_handle;
+	__le32 qp_handle;
+};
+
+/*
  * Events (VIRTIO_HYV_F_EVENT_QUEUE): the driver keeps device-writable
  * buffers of VIRTIO_HYV_EVENT_SIZE bytes on the eventq; the device fills one
  * per event, in order.
@@ -312,6 +414,27 @@ enum virtio_hyv_event_type {
 	VIRTIO_HYV_EVT_BROKER_DOWN = 2,		/* every host object is gone */
 	VIRTIO_HYV_EVT_DEVICE_ADDED = 3,	/* payload: device */
 	VIRTIO_HYV_EVT_DEVICE_REMOVED = 4,	/* payload: dev_id */
+	VIRTIO_HYV_EVT_COMPLETION = 5,		/* payload: completion (1.2) */
+	VIRTIO_HYV_EVT_ASYNC = 6,		/* payload: async (1.2) */
+};
+
+/* An armed CQ of a context got a completion (REQ_NOTIFY_CQ fired). */
+struct virtio_hyv_completion_event {
+	__le32 ctx_handle;
+	__le32 cq_handle;
+};
+
+/*
+ * An asynchronous event of a context: event_type as in struct
+ * ib_uverbs_async_event_desc (the values of the kernel's enum
+ * ib_event_type); handle names the QP, CQ or SRQ the type is about, or is
+ * the port number.
+ */
+struct virtio_hyv_async_event {
+	__le32 ctx_handle;
+	__le32 event_type;
+	__le32 handle;
+	__le32 reserved;
 };
 
 #define VIRTIO_HYV_EVENT_SIZE		128
@@ -322,6 +445,8 @@ struct virtio_hyv_event {
 	union {
 		struct virtio_hyv_dev_info device;
 		__le32 dev_id;
+		struct virtio_hyv_completion_event completion;
+		struct virtio_hyv_async_event async;
 		__u8 raw[VIRTIO_HYV_EVENT_SIZE - 8];
 	};
 };
