@@ -10,6 +10,7 @@ agent_port=7000				# the guest agent's vsock port
 
 guest_cid() { echo $((3 + $1)); }
 guest_out() { echo "$HYV_OUT/l2/guest$1"; }
+guest_tap() { echo "hyvtap$1"; }	# on bridge hyvbr0 (l1/init)
 
 # running PID: the process exists and has not exited (a zombie has: it
 # only waits to be reaped by init).
