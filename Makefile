@@ -13,7 +13,7 @@ TOP := $(CURDIR)
 BUILD := $(TOP)/build
 CMAKE_BUILD_TYPE ?= RelWithDebInfo
 
-.PHONY: all deps modules userspace fuzz fuzz-build qemu siw lint unit e2e check demo clean help
+.PHONY: all deps modules userspace fuzz fuzz-build qemu siw lint unit e2e bench check demo clean help
 
 all: modules userspace qemu siw
 
@@ -25,6 +25,7 @@ help:
 	@echo 'make unit     hyvd/hyvctl unit tests'
 	@echo 'make fuzz     clang build: unit tests under ASan, bounded fuzzer runs'
 	@echo 'make e2e      end-to-end tests in the lab'
+	@echo 'make bench    guest vs native rxe0 numbers (build/bench/results.md)'
 	@echo 'make deps     install build dependencies (root)'
 
 deps:
@@ -62,6 +63,10 @@ unit: userspace
 
 e2e: all
 	tests/e2e/run-all
+
+# Not part of check: it measures, it does not judge.
+bench: all
+	tests/bench/run
 
 check:
 	tests/run
