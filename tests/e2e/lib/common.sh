@@ -108,3 +108,123 @@ hyvd_host_contexts_are() {	# hyvd_host_contexts_are COUNT
 
 # The name libibverbs gives IBV_EVENT_DEVICE_FATAL (ibv_event_type_str).
 device_fatal='local catastrophic error'
+
+# --- Verbs cases: programs on a "side", either L1 ("host") or guest N. ---
+
+# The lab network (tools/lab/l1/init): L1 is 10.78.0.1, guest N 10.78.0.(10 + N).
+side_ip() {
+	if [ "$1" = host ]; then echo 10.78.0.1; else echo "10.78.0.$((10 + $1))"; fi
+}
+
+side_name() {
+	if [ "$1" = host ]; then echo native; else echo "guest$1"; fi
+}
+
+on_side() {	# on_side SIDE PROGRAM [ARG...]: run it there, in the foreground
+	local side=$1
+	shift
+	if [ "$side" = host ]; then "$@"; else hyv-guest "$side" "$@"; fi
+}
+
+logged=$E2E_LIB/hyv-logged	# the same path in L1 and in the guests
+
+# side_start SIDE LOG SECONDS PROGRAM [ARG...]: start PROGRAM in the
+# background on SIDE; LOG (a file there) gets its output and "exit=N".
+side_start() {
+	local side=$1 log=$2 secs=$3
+	shift 3
+	on_side "$side" rm -f "$log"
+	if [ "$side" = host ]; then
+		setsid "$logged" "$log" "$secs" "$@" &
+	else
+		guest_background "$side" /dev/null "$logged" "$log" "$secs" "$@"
+	fi
+}
+
+side_log() { on_side "$1" cat "$2" 2>/dev/null || true; }
+
+side_exit_status() {	# the N of "exit=N" in LOG, empty while running
+	side_log "$1" "$2" | sed -n 's/^exit=//p'
+}
+
+side_finished() { [ -n "$(side_exit_status "$1" "$2")" ]; }
+
+side_listening() {	# side_listening SIDE PORT: a TCP listener on PORT
+	on_side "$1" ss -Hltn "sport = :$2" | grep -q LISTEN
+}
+
+# rxe0's GID index holding its IPv4 address (a RoCE v2 GID): the index
+# pingpong and perftest are given.  Guests mirror the host's indices.
+rxe_ipv4_gid_index() {
+	local f
+	for f in /sys/class/infiniband/rxe0/ports/1/gids/*; do
+		case $(cat "$f") in
+		0000:0000:0000:0000:0000:ffff:*) basename "$f"; return ;;
+		esac
+	done
+	fail "rxe0 has no IPv4 GID"
+}
+
+# client_server SERVER CLIENT SECONDS PORT_OPT PROGRAM [ARG...]: run
+# PROGRAM as server on side SERVER and as client on side CLIENT (given the
+# server's address last), on a fresh TCP port passed as "PORT_OPT PORT";
+# fail unless both exit 0.  The logs stay in /tmp/cs-server.log and
+# /tmp/cs-client.log on their sides and are printed.
+client_server() {
+	local server=$1 client=$2 secs=$3 port_opt=$4
+	shift 4
+	local port=$((20000 + RANDOM % 20000))
+	local what="$* ($(side_name "$client") -> $(side_name "$server"))"
+	echo "== $what"
+	side_start "$server" /tmp/cs-server.log "$secs" "$@" "$port_opt" "$port"
+	wait_until 20 side_listening "$server" "$port" ||
+		fail "$what: the server does not listen: $(side_log "$server" /tmp/cs-server.log)"
+	side_start "$client" /tmp/cs-client.log "$secs" "$@" "$port_opt" "$port" "$(side_ip "$server")"
+	wait_until "$((secs + 10))" side_finished "$client" /tmp/cs-client.log
+	wait_until 15 side_finished "$server" /tmp/cs-server.log
+	server_log=$(side_log "$server" /tmp/cs-server.log)
+	client_log=$(side_log "$client" /tmp/cs-client.log)
+	echo "-- server:"; echo "$server_log"
+	echo "-- client:"; echo "$client_log"
+	expect_eq "$(side_exit_status "$server" /tmp/cs-server.log)" 0 "$what: server exit"
+	expect_eq "$(side_exit_status "$client" /tmp/cs-client.log)" 0 "$what: client exit"
+}
+
+# pingpong SERVER CLIENT PROGRAM [ARG...]: an ibv_*_pingpong pair; both ends
+# must report their transfer.
+pingpong() {
+	local server=$1 client=$2
+	shift 2
+	client_server "$server" "$client" 120 -p "$@"
+	expect_match "$server_log" '[0-9]+ iters in [0-9.]+ seconds' "$1 server result"
+	expect_match "$client_log" '[0-9]+ iters in [0-9.]+ seconds' "$1 client result"
+}
+
+# Objects hyvd holds on the host, from the RDMA core's view (rdma res).
+hyvd_rdma_objects() {
+	local r
+	for r in ctx pd cq qp mr srq; do
+		printf '%s=%s ' "$r" "$(rdma res show "$r" 2>/dev/null | grep -c 'comm hyvd' || true)"
+	done
+}
+
+# Guest pages hyvd has pinned for the VM named NAME.
+vm_pinned_pages() {
+	hyvctl_vm "$1" | jq -r '.pinned_pages'
+}
+
+# Nothing of any guest left on the host: no hyvd object in rdma res, no
+# pinned page for any VM.
+host_at_baseline() {
+	[ "$(hyvd_rdma_objects)" = "ctx=0 pd=0 cq=0 qp=0 mr=0 srq=0 " ] &&
+		! hyvctl list --json | jq -e '.vms[] | select(.pinned_pages != 0)' > /dev/null
+}
+
+expect_host_at_baseline() {	# within a few seconds of the last application's exit
+	wait_until 15 host_at_baseline ||
+		fail "host not back to baseline: $(hyvd_rdma_objects); pinned: $(hyvctl list --json | jq -c '[.vms[] | {name, pinned_pages}]')"
+}
+
+vm_has_pinned() {	# vm_has_pinned NAME: hyvd pins guest pages for it
+	[ "$(vm_pinned_pages "$1")" -gt 0 ] 2>/dev/null
+}
