@@ -4,6 +4,7 @@
  * (6.1 and 6.12).  The differences are detected in the headers the module
  * is built against (guest/virtio_hyv/Kbuild defines HYV_VIRTIO_* from
  * them), not guessed from the kernel version: distributions backport.
+ * ib_device_ops.create_cq's is handled where it is defined, cq.c.
  */
 #ifndef _VIRTIO_HYV_COMPAT_H
 #define _VIRTIO_HYV_COMPAT_H

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * virtio_hyv control request path: requests travel as descriptor chains on
- * the control virtqueue, any number of them in flight from any number of
- * threads; the virtqueue callback completes them.
+ * virtio_hyv request path: requests travel as descriptor chains on a
+ * request queue (the ctrlq, or the doorbellq for doorbells), any number of
+ * them in flight from any number of threads; the virtqueue callback
+ * completes them.
  */
 #include <linux/err.h>
 #include <linux/scatterlist.h>
@@ -60,8 +61,30 @@ void virtio_hyv_req_put(struct virtio_hyv_req *req)
 }
 
 /*
+ * Makes a request that was executed before ready to be sent again, so that
+ * hot paths (doorbells) need no allocation.  Only when the submitter holds
+ * the only reference: the device no longer touches it.
+ */
+void virtio_hyv_req_reuse(struct virtio_hyv_req *req)
+{
+	reinit_completion(&req->done);
+	req->error = 0;
+	req->used_len = 0;
+}
+
+/* The request queue of a virtqueue: the ctrlq or the doorbellq. */
+static struct virtio_hyv_reqq *virtio_hyv_vq_to_reqq(struct virtqueue *vq)
+{
+	struct virtio_hyv *hyv = vdev_to_hyv(vq->vdev);
+
+	if (vq == hyv->dbq.vq)
+		return &hyv->dbq;
+	return &hyv->ctrlq;
+}
+
+/*
  * Hands a request back to its submitter and drops the device's reference.
- * Called with ctrl_lock held.
+ * Called with the queue's lock held.
  */
 static void virtio_hyv_req_finish(struct virtio_hyv *hyv,
 				  struct virtio_hyv_req *req,
@@ -75,15 +98,17 @@ static void virtio_hyv_req_finish(struct virtio_hyv *hyv,
 	virtio_hyv_req_put(req);
 }
 
+/* The callback of the ctrlq and of the doorbellq. */
 void virtio_hyv_ctrl_done(struct virtqueue *vq)
 {
 	struct virtio_hyv *hyv = vdev_to_hyv(vq->vdev);
+	struct virtio_hyv_reqq *q = virtio_hyv_vq_to_reqq(vq);
 	struct virtio_hyv_req *req;
 	unsigned long flags;
 	unsigned int len;
 	bool freed = false;
 
-	spin_lock_irqsave(&hyv->ctrl_lock, flags);
+	spin_lock_irqsave(&q->lock, flags);
 	do {
 		virtqueue_disable_cb(vq);
 		while ((req = virtqueue_get_buf(vq, &len))) {
@@ -92,18 +117,18 @@ void virtio_hyv_ctrl_done(struct virtqueue *vq)
 		}
 	} while (!virtqueue_enable_cb(vq));
 	if (freed)
-		WRITE_ONCE(hyv->ctrl_completions, hyv->ctrl_completions + 1);
-	spin_unlock_irqrestore(&hyv->ctrl_lock, flags);
+		WRITE_ONCE(q->completions, q->completions + 1);
+	spin_unlock_irqrestore(&q->lock, flags);
 
 	if (freed)
-		wake_up_all(&hyv->ctrl_space);
+		wake_up_all(&q->space);
 }
 
-static bool virtio_hyv_ctrl_changed(struct virtio_hyv *hyv,
+static bool virtio_hyv_ctrl_changed(struct virtio_hyv_reqq *q,
 				    unsigned long completions)
 {
-	return READ_ONCE(hyv->ctrl_completions) != completions ||
-	       READ_ONCE(hyv->ctrl_stopped);
+	return READ_ONCE(q->completions) != completions ||
+	       READ_ONCE(q->stopped);
 }
 
 /*
@@ -111,11 +136,12 @@ static bool virtio_hyv_ctrl_changed(struct virtio_hyv *hyv,
  * ring is full.  On success the device owns one reference to @req.
  */
 static int virtio_hyv_ctrl_add(struct virtio_hyv *hyv,
+			       struct virtio_hyv_reqq *q,
 			       struct virtio_hyv_req *req,
 			       struct scatterlist *sgs[], unsigned int out_sgs,
 			       unsigned int in_sgs)
 {
-	struct virtqueue *vq = hyv->ctrl_vq;
+	struct virtqueue *vq = q->vq;
 	unsigned long completions;
 	unsigned long flags;
 	bool notify = false;
@@ -126,8 +152,8 @@ static int virtio_hyv_ctrl_add(struct virtio_hyv *hyv,
 		return -EINVAL;
 
 	for (;;) {
-		spin_lock_irqsave(&hyv->ctrl_lock, flags);
-		if (hyv->ctrl_stopped) {
+		spin_lock_irqsave(&q->lock, flags);
+		if (q->stopped) {
 			ret = -ENODEV;
 		} else {
 			ret = virtqueue_add_sgs(vq, sgs, out_sgs, in_sgs, req,
@@ -135,22 +161,21 @@ static int virtio_hyv_ctrl_add(struct virtio_hyv *hyv,
 			if (!ret) {
 				/* The device's; the callback needs our lock. */
 				kref_get(&req->ref);
-				req->id = hyv->next_req_id++;
+				req->id = atomic64_inc_return(&hyv->next_req_id);
 				trace_virtio_hyv_req_submit(hyv->vdev->index,
 							    req->id, out_sgs,
 							    in_sgs);
 				notify = virtqueue_kick_prepare(vq);
 			}
 		}
-		completions = hyv->ctrl_completions;
-		spin_unlock_irqrestore(&hyv->ctrl_lock, flags);
+		completions = q->completions;
+		spin_unlock_irqrestore(&q->lock, flags);
 
 		if (ret != -ENOSPC)
 			break;
-		dev_dbg(&hyv->vdev->dev, "control ring full, waiting\n");
-		if (wait_event_killable(hyv->ctrl_space,
-					virtio_hyv_ctrl_changed(hyv,
-								completions)))
+		dev_dbg(&hyv->vdev->dev, "%s ring full, waiting\n", vq->name);
+		if (wait_event_killable(q->space,
+					virtio_hyv_ctrl_changed(q, completions)))
 			return -EINTR;
 	}
 
@@ -181,14 +206,28 @@ int virtio_hyv_req_exec_sgs(struct virtio_hyv *hyv, struct virtio_hyv_req *req,
 			    struct scatterlist *sgs[], unsigned int out_sgs,
 			    unsigned int in_sgs, long timeout)
 {
+	return virtio_hyv_reqq_exec_sgs(hyv, &hyv->ctrlq, req, sgs, out_sgs,
+					in_sgs, timeout);
+}
+
+/* As virtio_hyv_req_exec_sgs(), on request queue @q. */
+int virtio_hyv_reqq_exec_sgs(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
+			     struct virtio_hyv_req *req,
+			     struct scatterlist *sgs[], unsigned int out_sgs,
+			     unsigned int in_sgs, long timeout)
+{
 	long left;
 	int ret;
 
-	ret = virtio_hyv_ctrl_add(hyv, req, sgs, out_sgs, in_sgs);
+	ret = virtio_hyv_ctrl_add(hyv, q, req, sgs, out_sgs, in_sgs);
 	if (ret)
 		return ret;
 
-	left = wait_for_completion_killable_timeout(&req->done, timeout);
+	if (req->teardown)
+		left = wait_for_completion_timeout(&req->done, timeout);
+	else
+		left = wait_for_completion_killable_timeout(&req->done,
+							    timeout);
 	if (left < 0)
 		return -EINTR;
 	if (!left)
@@ -211,6 +250,13 @@ int virtio_hyv_req_exec_sgs(struct virtio_hyv *hyv, struct virtio_hyv_req *req,
 int virtio_hyv_req_exec(struct virtio_hyv *hyv, struct virtio_hyv_req *req,
 			long timeout)
 {
+	return virtio_hyv_reqq_exec(hyv, &hyv->ctrlq, req, timeout);
+}
+
+/* As virtio_hyv_req_exec(), on request queue @q. */
+int virtio_hyv_reqq_exec(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
+			 struct virtio_hyv_req *req, long timeout)
+{
 	const struct virtio_hyv_resp_hdr *resp = req->resp_buf;
 	struct scatterlist req_sg, resp_sg;
 	struct scatterlist *sgs[] = { &req_sg, &resp_sg };
@@ -225,7 +271,7 @@ int virtio_hyv_req_exec(struct virtio_hyv *hyv, struct virtio_hyv_req *req,
 
 	sg_init_one(&req_sg, req->req_buf, req->req_len);
 	sg_init_one(&resp_sg, req->resp_buf, req->resp_len);
-	ret = virtio_hyv_req_exec_sgs(hyv, req, sgs, 1, 1, timeout);
+	ret = virtio_hyv_reqq_exec_sgs(hyv, q, req, sgs, 1, 1, timeout);
 	if (ret)
 		return ret;
 
@@ -243,39 +289,59 @@ int virtio_hyv_req_exec(struct virtio_hyv *hyv, struct virtio_hyv_req *req,
 	return -(int)status;
 }
 
+static void virtio_hyv_reqq_init(struct virtio_hyv_reqq *q)
+{
+	spin_lock_init(&q->lock);
+	init_waitqueue_head(&q->space);
+}
+
 void virtio_hyv_ctrl_init(struct virtio_hyv *hyv)
 {
-	spin_lock_init(&hyv->ctrl_lock);
-	init_waitqueue_head(&hyv->ctrl_space);
+	virtio_hyv_reqq_init(&hyv->ctrlq);
+	virtio_hyv_reqq_init(&hyv->dbq);
+}
+
+static void virtio_hyv_reqq_stop(struct virtio_hyv_reqq *q)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->lock, flags);
+	WRITE_ONCE(q->stopped, true);
+	spin_unlock_irqrestore(&q->lock, flags);
+	wake_up_all(&q->space);
 }
 
 /* Refuses new requests; called before the device is reset. */
 void virtio_hyv_ctrl_stop(struct virtio_hyv *hyv)
 {
-	unsigned long flags;
+	virtio_hyv_reqq_stop(&hyv->ctrlq);
+	virtio_hyv_reqq_stop(&hyv->dbq);
+}
 
-	spin_lock_irqsave(&hyv->ctrl_lock, flags);
-	WRITE_ONCE(hyv->ctrl_stopped, true);
-	spin_unlock_irqrestore(&hyv->ctrl_lock, flags);
-	wake_up_all(&hyv->ctrl_space);
+static void virtio_hyv_reqq_drain(struct virtio_hyv *hyv,
+				  struct virtio_hyv_reqq *q)
+{
+	struct virtio_hyv_req *req;
+	unsigned long flags;
+	unsigned int len;
+
+	if (!q->vq)
+		return;
+	spin_lock_irqsave(&q->lock, flags);
+	while ((req = virtqueue_get_buf(q->vq, &len)))
+		virtio_hyv_req_finish(hyv, req, len, 0);
+	while ((req = virtqueue_detach_unused_buf(q->vq)))
+		virtio_hyv_req_finish(hyv, req, 0, -ENODEV);
+	spin_unlock_irqrestore(&q->lock, flags);
 }
 
 /*
- * Completes every request still on the ring; called once the device is
+ * Completes every request still on the rings; called once the device is
  * reset, so that it no longer touches the buffers.  Answers the device had
  * already given are delivered, the rest fail with -ENODEV.
  */
 void virtio_hyv_ctrl_drain(struct virtio_hyv *hyv)
 {
-	struct virtqueue *vq = hyv->ctrl_vq;
-	struct virtio_hyv_req *req;
-	unsigned long flags;
-	unsigned int len;
-
-	spin_lock_irqsave(&hyv->ctrl_lock, flags);
-	while ((req = virtqueue_get_buf(vq, &len)))
-		virtio_hyv_req_finish(hyv, req, len, 0);
-	while ((req = virtqueue_detach_unused_buf(vq)))
-		virtio_hyv_req_finish(hyv, req, 0, -ENODEV);
-	spin_unlock_irqrestore(&hyv->ctrl_lock, flags);
+	virtio_hyv_reqq_drain(hyv, &hyv->ctrlq);
+	virtio_hyv_reqq_drain(hyv, &hyv->dbq);
 }

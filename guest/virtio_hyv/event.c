@@ -4,7 +4,7 @@
  * device-writable buffers on the eventq and the device fills one per event.
  * One work item on an ordered workqueue takes them in the order the device
  * used them, copies each event out, gives its buffer back at once and
- * handles the event (devices.c) before it takes the next one.
+ * handles the event (devices.c, dispatch.c) before it takes the next one.
  */
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -88,6 +88,16 @@ static void virtio_hyv_event_handle(struct virtio_hyv *hyv,
 		if (len < offsetofend(struct virtio_hyv_event, dev_id))
 			goto err_short;
 		virtio_hyv_devs_remove(hyv, le32_to_cpu(event->dev_id));
+		break;
+	case VIRTIO_HYV_EVT_COMPLETION:
+		if (len < offsetofend(struct virtio_hyv_event, completion))
+			goto err_short;
+		virtio_hyv_event_completion(hyv, &event->completion);
+		break;
+	case VIRTIO_HYV_EVT_ASYNC:
+		if (len < offsetofend(struct virtio_hyv_event, async))
+			goto err_short;
+		virtio_hyv_event_async(hyv, &event->async);
 		break;
 	default:
 		/* A later minor version's: not for us. */

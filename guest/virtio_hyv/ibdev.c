@@ -12,11 +12,13 @@
  * GIDs from a guest netdev and an iWARP port needs one for every port
  * query.  Documentation/virtio-hyv.rst, "Guest devices".
  *
- * Verbs not forwarded yet are left unset: the guest's uverbs answers them
- * with EOPNOTSUPP.
+ * The verbs are user-space only (PD, MR, CQ, QP, SRQ, AH; their files),
+ * each forwarded as the uverbs command of the host context.  Verbs not
+ * forwarded are left unset: the guest's uverbs answers them EOPNOTSUPP.
  */
 #include <linux/bsearch.h>
 #include <linux/string.h>
+#include <rdma/ib_user_verbs.h>
 
 #include "virtio_hyv.h"
 #include "trace.h"
@@ -108,18 +110,40 @@ static void virtio_hyv_ib_get_dev_fw_str(struct ib_device *ibdev, char *str)
 static const struct ib_device_ops virtio_hyv_ib_ops = {
 	.owner = THIS_MODULE,
 
+	.alloc_pd = virtio_hyv_ib_alloc_pd,
 	.alloc_ucontext = virtio_hyv_ib_alloc_ucontext,
+	.create_ah = virtio_hyv_ib_create_ah,
+	.create_qp = virtio_hyv_ib_create_qp,
+	.create_srq = virtio_hyv_ib_create_srq,
+	.create_user_ah = virtio_hyv_ib_create_ah,
+	.dealloc_pd = virtio_hyv_ib_dealloc_pd,
 	.dealloc_ucontext = virtio_hyv_ib_dealloc_ucontext,
+	.dereg_mr = virtio_hyv_ib_dereg_mr,
+	.destroy_ah = virtio_hyv_ib_destroy_ah,
+	.destroy_qp = virtio_hyv_ib_destroy_qp,
+	.destroy_srq = virtio_hyv_ib_destroy_srq,
 	.disassociate_ucontext = virtio_hyv_ib_disassociate_ucontext,
 	.get_dev_fw_str = virtio_hyv_ib_get_dev_fw_str,
 	.get_link_layer = virtio_hyv_ib_get_link_layer,
 	.get_port_immutable = virtio_hyv_ib_get_port_immutable,
 	.mmap = virtio_hyv_ib_mmap,
+	.mmap_free = virtio_hyv_ib_mmap_free,
+	.modify_qp = virtio_hyv_ib_modify_qp,
+	.modify_srq = virtio_hyv_ib_modify_srq,
+	.post_send = virtio_hyv_ib_post_send,
 	.query_device = virtio_hyv_ib_query_device,
 	.query_gid = virtio_hyv_ib_query_gid,
 	.query_pkey = virtio_hyv_ib_query_pkey,
 	.query_port = virtio_hyv_ib_query_port,
+	.query_qp = virtio_hyv_ib_query_qp,
+	.query_srq = virtio_hyv_ib_query_srq,
+	.reg_user_mr = virtio_hyv_ib_reg_user_mr,
 
+	INIT_RDMA_OBJ_SIZE(ib_ah, virtio_hyv_ah, ibah),
+	INIT_RDMA_OBJ_SIZE(ib_cq, virtio_hyv_cq, ibcq),
+	INIT_RDMA_OBJ_SIZE(ib_pd, virtio_hyv_pd, ibpd),
+	INIT_RDMA_OBJ_SIZE(ib_qp, virtio_hyv_qp, ibqp),
+	INIT_RDMA_OBJ_SIZE(ib_srq, virtio_hyv_srq, ibsrq),
 	INIT_RDMA_OBJ_SIZE(ib_ucontext, virtio_hyv_ucontext, ibuctx),
 };
 
@@ -159,7 +183,14 @@ int virtio_hyv_ibdev_register(struct virtio_hyv *hyv,
 	ibdev->node_type = pers->node_type;
 	ibdev->node_guid = host_dev->node_guid;
 	ibdev->dev.parent = &hyv->vdev->dev;
+	/*
+	 * The two data-path commands of the write() ABI that are off unless
+	 * a driver asks: the provider's doorbell and CQ arming.
+	 */
+	ibdev->uverbs_cmd_mask |= BIT_ULL(IB_USER_VERBS_CMD_POST_SEND) |
+				  BIT_ULL(IB_USER_VERBS_CMD_REQ_NOTIFY_CQ);
 	ib_set_device_ops(ibdev, &virtio_hyv_ib_ops);
+	ib_set_device_ops(ibdev, &virtio_hyv_cq_ops);
 	ib_set_device_ops(ibdev, pers->ops);
 
 	ret = ib_register_device(ibdev, host_dev->name, NULL);

@@ -21,32 +21,64 @@ static int virtio_hyv_validate(struct virtio_device *vdev)
 		dev_err(&vdev->dev, "device does not offer VIRTIO_F_VERSION_1\n");
 		return -ENODEV;
 	}
+	/* VIRTIO_HYV_F_DOORBELL_QUEUE needs VIRTIO_HYV_F_EVENT_QUEUE. */
+	if (!virtio_has_feature(vdev, VIRTIO_HYV_F_EVENT_QUEUE))
+		__virtio_clear_bit(vdev, VIRTIO_HYV_F_DOORBELL_QUEUE);
 	return 0;
 }
 
-/* The ctrlq, and the eventq when VIRTIO_HYV_F_EVENT_QUEUE is negotiated. */
+/*
+ * The ctrlq, the eventq with VIRTIO_HYV_F_EVENT_QUEUE and the doorbellq
+ * with VIRTIO_HYV_F_DOORBELL_QUEUE.
+ */
 static int virtio_hyv_find_queues(struct virtio_hyv *hyv)
 {
 	vq_callback_t *callbacks[VIRTIO_HYV_NUM_VQS] = {
 		[VIRTIO_HYV_VQ_CTRL] = virtio_hyv_ctrl_done,
 		[VIRTIO_HYV_VQ_EVENT] = virtio_hyv_event_done,
+		[VIRTIO_HYV_VQ_DOORBELL] = virtio_hyv_ctrl_done,
 	};
 	static const char * const names[VIRTIO_HYV_NUM_VQS] = {
 		[VIRTIO_HYV_VQ_CTRL] = "ctrl",
 		[VIRTIO_HYV_VQ_EVENT] = "event",
+		[VIRTIO_HYV_VQ_DOORBELL] = "doorbell",
 	};
 	struct virtqueue *vqs[VIRTIO_HYV_NUM_VQS] = {};
 	unsigned int nvqs = 1;
 	int ret;
 
 	if (virtio_has_feature(hyv->vdev, VIRTIO_HYV_F_EVENT_QUEUE))
-		nvqs = VIRTIO_HYV_NUM_VQS;
+		nvqs = VIRTIO_HYV_VQ_EVENT + 1;
+	if (virtio_has_feature(hyv->vdev, VIRTIO_HYV_F_DOORBELL_QUEUE))
+		nvqs = VIRTIO_HYV_VQ_DOORBELL + 1;
 	ret = virtio_hyv_find_vqs(hyv->vdev, nvqs, vqs, callbacks, names);
 	if (ret)
 		return ret;
-	hyv->ctrl_vq = vqs[VIRTIO_HYV_VQ_CTRL];
+	hyv->ctrlq.vq = vqs[VIRTIO_HYV_VQ_CTRL];
 	hyv->event_vq = vqs[VIRTIO_HYV_VQ_EVENT];
+	hyv->dbq.vq = vqs[VIRTIO_HYV_VQ_DOORBELL];
 	return 0;
+}
+
+/*
+ * Shared-memory region 0, where the device places host queues; without it
+ * the guest devices have no CQs, QPs or SRQs.
+ */
+static void virtio_hyv_find_shm(struct virtio_hyv *hyv)
+{
+	struct virtio_shm_region region;
+
+	if (!virtio_get_shm_region(hyv->vdev, &region,
+				   VIRTIO_HYV_SHM_ID_QUEUE_MEMORY))
+		return;
+	if (!PAGE_ALIGNED(region.addr) || !PAGE_ALIGNED(region.len)) {
+		dev_err(&hyv->vdev->dev,
+			"queue memory region %#llx+%#llx is not page-aligned\n",
+			region.addr, region.len);
+		return;
+	}
+	hyv->shm_addr = region.addr;
+	hyv->shm_len = region.len;
 }
 
 /* HELLO failed because no broker is attached (yet, or any more). */
@@ -67,10 +99,12 @@ static int virtio_hyv_probe(struct virtio_device *vdev)
 	vdev->priv = hyv;
 	virtio_hyv_ctrl_init(hyv);
 	virtio_hyv_devs_init(hyv);
+	virtio_hyv_dispatch_init(hyv);
 
 	ret = virtio_hyv_find_queues(hyv);
 	if (ret)
 		goto err_free_hyv;
+	virtio_hyv_find_shm(hyv);
 	ret = virtio_hyv_events_init(hyv);
 	if (ret)
 		goto err_del_vqs;
@@ -93,8 +127,9 @@ static int virtio_hyv_probe(struct virtio_device *vdev)
 	}
 
 	virtio_hyv_debugfs_add(hyv);
-	dev_dbg(&vdev->dev, "ready, events %s\n",
-		hyv->event_vq ? "on" : "off");
+	dev_dbg(&vdev->dev, "ready, events %s, doorbells on the %s, queue memory %#llx bytes\n",
+		hyv->event_vq ? "on" : "off", hyv->dbq.vq ? "doorbellq" : "ctrlq",
+		hyv->shm_len);
 	return 0;
 
 err_reset_device:
@@ -109,6 +144,7 @@ err_reset_device:
 err_del_vqs:
 	vdev->config->del_vqs(vdev);
 err_free_hyv:
+	virtio_hyv_dispatch_destroy(hyv);
 	vdev->priv = NULL;
 	kfree(hyv);
 	return ret;
@@ -137,6 +173,7 @@ static void virtio_hyv_remove(struct virtio_device *vdev)
 	virtio_hyv_debugfs_remove(hyv);
 	virtio_hyv_events_free(hyv);
 	vdev->config->del_vqs(vdev);
+	virtio_hyv_dispatch_destroy(hyv);
 	vdev->priv = NULL;
 	kfree(hyv);
 }
@@ -149,6 +186,7 @@ MODULE_DEVICE_TABLE(virtio, virtio_hyv_id_table);
 
 static unsigned int virtio_hyv_features[] = {
 	VIRTIO_HYV_F_EVENT_QUEUE,
+	VIRTIO_HYV_F_DOORBELL_QUEUE,
 };
 
 static struct virtio_driver virtio_hyv_driver = {

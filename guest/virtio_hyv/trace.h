@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Tracepoints of virtio_hyv: control requests, events, guest devices:
+ * Tracepoints of virtio_hyv: control requests, events, guest devices,
+ * doorbells:
  *   echo 1 > /sys/kernel/tracing/events/virtio_hyv/enable
  */
 #undef TRACE_SYSTEM
@@ -92,6 +93,21 @@ TRACE_EVENT(virtio_hyv_ibdev_unregister,
 	    TP_printk("virtio%d dev_id=%u name=%s host_gone=%d",
 		      __entry->dev_index, __entry->dev_id, __entry->name,
 		      __entry->host_gone)
+);
+
+TRACE_EVENT(virtio_hyv_doorbell,
+	    TP_PROTO(int dev_index, u32 ctx_handle, u32 qp_handle, int error),
+	    TP_ARGS(dev_index, ctx_handle, qp_handle, error),
+	    TP_STRUCT__entry(__field(int, dev_index)
+			     __field(u32, ctx_handle)
+			     __field(u32, qp_handle)
+			     __field(int, error)),
+	    TP_fast_assign(__entry->dev_index = dev_index;
+			   __entry->ctx_handle = ctx_handle;
+			   __entry->qp_handle = qp_handle;
+			   __entry->error = error;),
+	    TP_printk("virtio%d ctx=%u qp=%u error=%d", __entry->dev_index,
+		      __entry->ctx_handle, __entry->qp_handle, __entry->error)
 );
 
 #endif /* _VIRTIO_HYV_TRACE_H */

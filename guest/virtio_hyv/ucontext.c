@@ -107,6 +107,9 @@ int virtio_hyv_ib_alloc_ucontext(struct ib_ucontext *ibuctx,
 	ret = ib_copy_to_udata(udata, cresp->udata, resp_udata_len);
 	if (ret)
 		goto err_destroy_context;
+	ret = virtio_hyv_ctx_add(vibdev->hyv, uctx);
+	if (ret)
+		goto err_destroy_context;
 
 	virtio_hyv_req_put(req);
 	ibdev_dbg(&vibdev->ibdev, "context %u created\n", uctx->ctx_handle);
@@ -129,6 +132,7 @@ void virtio_hyv_ib_dealloc_ucontext(struct ib_ucontext *ibuctx)
 	struct virtio_hyv_ucontext *uctx = to_hyv_ucontext(ibuctx);
 	struct virtio_hyv_ibdev *vibdev = to_hyv_ibdev(ibuctx->device);
 
+	virtio_hyv_ctx_del(vibdev->hyv, uctx);
 	/* Its handle may name another context of the host's by now. */
 	if (READ_ONCE(vibdev->host_gone)) {
 		virtio_hyv_req_put(uctx->destroy_req);
@@ -139,15 +143,9 @@ void virtio_hyv_ib_dealloc_ucontext(struct ib_ucontext *ibuctx)
 
 /*
  * Having this lets the RDMA core unregister a device without waiting for
- * the applications holding it.  Nothing of the host is mapped into a
- * process yet, so there is nothing to take away here.
+ * the applications holding it.  The core itself zaps their mappings of
+ * host queues and destroys their objects; nothing else is left here.
  */
 void virtio_hyv_ib_disassociate_ucontext(struct ib_ucontext *ibuctx)
 {
-}
-
-/* Nothing can be mapped yet: host queue memory comes with the queues. */
-int virtio_hyv_ib_mmap(struct ib_ucontext *ibuctx, struct vm_area_struct *vma)
-{
-	return -EINVAL;
 }

@@ -15,8 +15,10 @@
 #include <linux/virtio.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
+#include <linux/xarray.h>
 #include <linux/virtio_hyv.h>
 #include <rdma/ib_verbs.h>
+#include <rdma/uverbs_ioctl.h>
 
 /* How long a request may take before its submitter gives up. */
 #define VIRTIO_HYV_REQ_TIMEOUT		(30 * HZ)
@@ -78,10 +80,21 @@ struct virtio_hyv_inject {
 };
 
 /*
+ * A request queue: the ctrlq, or the doorbellq.  lock (irq-safe spinlock)
+ * serializes every operation on vq (add, kick_prepare, get_buf, detach,
+ * enable/disable_cb) and protects stopped and completions.
+ */
+struct virtio_hyv_reqq {
+	struct virtqueue *vq;		/* NULL: the doorbellq is not there */
+	spinlock_t lock;
+	bool stopped;			/* device going away: no new requests */
+	unsigned long completions;	/* bumped when ring slots free up */
+	wait_queue_head_t space;	/* submitters waiting for ring slots */
+};
+
+/*
  * Lock rules:
- * - ctrl_lock (irq-safe spinlock) serializes every operation on ctrl_vq
- *   (add, kick_prepare, get_buf, detach, enable/disable_cb) and protects
- *   ctrl_stopped, ctrl_completions and next_req_id.
+ * - each request queue has its own lock (struct virtio_hyv_reqq).
  * - event_lock (irq-safe spinlock) serializes the operations on event_vq
  *   and protects events_stopped.
  * - devs_lock (mutex) protects dev_major, dev_minor and the host device
@@ -101,12 +114,22 @@ struct virtio_hyv_inject {
 struct virtio_hyv {
 	struct virtio_device *vdev;
 
-	struct virtqueue *ctrl_vq;
-	spinlock_t ctrl_lock;		/* see the lock rules above */
-	bool ctrl_stopped;		/* device going away: no new requests */
-	unsigned long ctrl_completions;	/* bumped when ring slots free up */
-	wait_queue_head_t ctrl_space;	/* submitters waiting for ring slots */
-	u64 next_req_id;		/* for tracing only */
+	struct virtio_hyv_reqq ctrlq;
+	struct virtio_hyv_reqq dbq;	/* with VIRTIO_HYV_F_DOORBELL_QUEUE */
+	atomic64_t next_req_id;		/* for tracing only */
+
+	/* Shared-memory region 0 (host queues); shm_len 0: none. */
+	u64 shm_addr;
+	u64 shm_len;
+
+	/*
+	 * Guest objects by host handle, for events: ctxs by ctx_handle,
+	 * cqs, qps and srqs by virtio_hyv_obj_key().  Their own locks.
+	 */
+	struct xarray ctxs;
+	struct xarray cqs;
+	struct xarray qps;
+	struct xarray srqs;
 
 	/* Events; event_vq is NULL without VIRTIO_HYV_F_EVENT_QUEUE. */
 	struct virtqueue *event_vq;
@@ -194,6 +217,125 @@ to_hyv_ucontext(struct ib_ucontext *ibuctx)
 	return container_of(ibuctx, struct virtio_hyv_ucontext, ibuctx);
 }
 
+/* The guest context of a user verb's driver data. */
+static inline struct virtio_hyv_ucontext *
+udata_to_hyv_ucontext(struct ib_udata *udata)
+{
+	return rdma_udata_to_drv_context(udata, struct virtio_hyv_ucontext,
+					 ibuctx);
+}
+
+/*
+ * What the event work looks up by host handle (a CQ, QP or SRQ).  ref is
+ * the object's own reference plus one per event being delivered to it;
+ * its destroy drops its own and waits for released, so that no event
+ * handler runs on a freed object.
+ */
+struct virtio_hyv_evobj {
+	refcount_t ref;
+	struct completion released;
+	u32 ctx_handle;
+	u32 handle;
+};
+
+/* The host queues of an object, mapped through shared-memory region 0. */
+struct virtio_hyv_maps {
+	unsigned int num;
+	struct rdma_user_mmap_entry *entries[VIRTIO_HYV_MAX_QUEUE_MAPS];
+};
+
+struct virtio_hyv_pd {
+	struct ib_pd ibpd;		/* first, for INIT_RDMA_OBJ_SIZE */
+	u32 handle;
+};
+
+static inline struct virtio_hyv_pd *to_hyv_pd(struct ib_pd *ibpd)
+{
+	return container_of(ibpd, struct virtio_hyv_pd, ibpd);
+}
+
+struct virtio_hyv_mr {
+	struct ib_mr ibmr;
+	struct ib_umem *umem;		/* the guest pages, pinned */
+	u32 ctx_handle;
+	u32 handle;
+};
+
+static inline struct virtio_hyv_mr *to_hyv_mr(struct ib_mr *ibmr)
+{
+	return container_of(ibmr, struct virtio_hyv_mr, ibmr);
+}
+
+struct virtio_hyv_cq {
+	struct ib_cq ibcq;		/* first, for INIT_RDMA_OBJ_SIZE */
+	struct virtio_hyv_evobj ev;
+	struct virtio_hyv_maps maps;
+	struct mutex resize_lock;	/* maps against a concurrent resize */
+};
+
+static inline struct virtio_hyv_cq *to_hyv_cq(struct ib_cq *ibcq)
+{
+	return container_of(ibcq, struct virtio_hyv_cq, ibcq);
+}
+
+/*
+ * db_lock serializes the QP's doorbells and owns db_req, the request they
+ * reuse; NULL when a doorbell was abandoned (the device may still hold
+ * it) until the next one allocates another.
+ */
+struct virtio_hyv_qp {
+	struct ib_qp ibqp;		/* first, for INIT_RDMA_OBJ_SIZE */
+	struct virtio_hyv_evobj ev;
+	struct virtio_hyv_maps maps;
+	struct mutex db_lock;		/* see above */
+	struct virtio_hyv_req *db_req;
+};
+
+static inline struct virtio_hyv_qp *to_hyv_qp(struct ib_qp *ibqp)
+{
+	return container_of(ibqp, struct virtio_hyv_qp, ibqp);
+}
+
+struct virtio_hyv_srq {
+	struct ib_srq ibsrq;		/* first, for INIT_RDMA_OBJ_SIZE */
+	struct virtio_hyv_evobj ev;
+	struct virtio_hyv_maps maps;
+	struct mutex resize_lock;	/* maps against a concurrent resize */
+};
+
+static inline struct virtio_hyv_srq *to_hyv_srq(struct ib_srq *ibsrq)
+{
+	return container_of(ibsrq, struct virtio_hyv_srq, ibsrq);
+}
+
+struct virtio_hyv_ah {
+	struct ib_ah ibah;		/* first, for INIT_RDMA_OBJ_SIZE */
+	u32 handle;
+};
+
+static inline struct virtio_hyv_ah *to_hyv_ah(struct ib_ah *ibah)
+{
+	return container_of(ibah, struct virtio_hyv_ah, ibah);
+}
+
+/*
+ * One VIRTIO_HYV_OP_VERB: the core command (cmd, cmd_len: its ABI size),
+ * room for at least resp_len bytes of core response at resp, and the
+ * driver data of udata (NULL: none) in both directions.  On success maps[]
+ * holds the host queues the device placed in shared memory (wire order).
+ */
+struct virtio_hyv_verb {
+	u32 command;			/* IB_USER_VERBS_CMD_* */
+	const void *cmd;
+	u32 cmd_len;
+	void *resp;
+	u32 resp_len;
+	struct ib_udata *udata;
+	bool teardown;			/* a destroy: see verb.c */
+	unsigned int num_maps;
+	struct virtio_hyv_queue_map maps[VIRTIO_HYV_MAX_QUEUE_MAPS];
+};
+
 /*
  * One control request and its completion token.  The buffers are separate
  * kmalloc allocations so that the device may DMA into them.
@@ -208,6 +350,7 @@ struct virtio_hyv_req {
 	struct kref ref;
 	struct completion done;
 	u64 id;
+	bool teardown;		/* wait even when killed (see verb.c) */
 	int error;		/* 0 when the device completed the request */
 	unsigned int used_len;	/* bytes the device wrote */
 	unsigned int req_len;
@@ -220,11 +363,18 @@ struct virtio_hyv_req {
 struct virtio_hyv_req *virtio_hyv_req_alloc(unsigned int req_len,
 					    unsigned int resp_len, gfp_t gfp);
 void virtio_hyv_req_put(struct virtio_hyv_req *req);
+void virtio_hyv_req_reuse(struct virtio_hyv_req *req);
 int virtio_hyv_req_exec(struct virtio_hyv *hyv, struct virtio_hyv_req *req,
 			long timeout);
+int virtio_hyv_reqq_exec(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
+			 struct virtio_hyv_req *req, long timeout);
 int virtio_hyv_req_exec_sgs(struct virtio_hyv *hyv, struct virtio_hyv_req *req,
 			    struct scatterlist *sgs[], unsigned int out_sgs,
 			    unsigned int in_sgs, long timeout);
+int virtio_hyv_reqq_exec_sgs(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
+			     struct virtio_hyv_req *req,
+			     struct scatterlist *sgs[], unsigned int out_sgs,
+			     unsigned int in_sgs, long timeout);
 void virtio_hyv_ctrl_init(struct virtio_hyv *hyv);
 void virtio_hyv_ctrl_done(struct virtqueue *vq);
 void virtio_hyv_ctrl_stop(struct virtio_hyv *hyv);
@@ -282,7 +432,81 @@ int virtio_hyv_ib_alloc_ucontext(struct ib_ucontext *ibuctx,
 				 struct ib_udata *udata);
 void virtio_hyv_ib_dealloc_ucontext(struct ib_ucontext *ibuctx);
 void virtio_hyv_ib_disassociate_ucontext(struct ib_ucontext *ibuctx);
+
+/* verb.c */
+void virtio_hyv_verb_req_fill(struct virtio_hyv_verb_req *vreq, u32 ctx_handle,
+			      u32 command, u32 cmd_len, u32 udata_len,
+			      u32 resp_udata_max);
+int virtio_hyv_verb(struct virtio_hyv_ibdev *vibdev, u32 ctx_handle,
+		    struct virtio_hyv_verb *verb);
+bool virtio_hyv_host_gone(struct virtio_hyv_ibdev *vibdev);
+bool virtio_hyv_queues_usable(struct virtio_hyv_ibdev *vibdev);
+
+/* mmap.c */
+int virtio_hyv_maps_insert(struct virtio_hyv_ucontext *uctx,
+			   const struct virtio_hyv_verb *verb,
+			   struct virtio_hyv_maps *maps);
+void virtio_hyv_maps_remove(struct virtio_hyv_maps *maps);
 int virtio_hyv_ib_mmap(struct ib_ucontext *ibuctx, struct vm_area_struct *vma);
+void virtio_hyv_ib_mmap_free(struct rdma_user_mmap_entry *rdma_entry);
+
+/* dispatch.c */
+void virtio_hyv_dispatch_init(struct virtio_hyv *hyv);
+void virtio_hyv_dispatch_destroy(struct virtio_hyv *hyv);
+int virtio_hyv_ctx_add(struct virtio_hyv *hyv, struct virtio_hyv_ucontext *uctx);
+void virtio_hyv_ctx_del(struct virtio_hyv *hyv, struct virtio_hyv_ucontext *uctx);
+int virtio_hyv_evobj_add(struct xarray *xa, struct virtio_hyv_evobj *obj,
+			 u32 ctx_handle, u32 handle);
+void virtio_hyv_evobj_del(struct xarray *xa, struct virtio_hyv_evobj *obj);
+void virtio_hyv_event_completion(struct virtio_hyv *hyv,
+				 const struct virtio_hyv_completion_event *ev);
+void virtio_hyv_event_async(struct virtio_hyv *hyv,
+			    const struct virtio_hyv_async_event *ev);
+
+/* pd.c */
+int virtio_hyv_ib_alloc_pd(struct ib_pd *ibpd, struct ib_udata *udata);
+int virtio_hyv_ib_dealloc_pd(struct ib_pd *ibpd, struct ib_udata *udata);
+
+/* mr.c */
+struct ib_mr *virtio_hyv_ib_reg_user_mr(struct ib_pd *ibpd, u64 start,
+					u64 length, u64 virt_addr, int access,
+					struct ib_udata *udata);
+int virtio_hyv_ib_dereg_mr(struct ib_mr *ibmr, struct ib_udata *udata);
+
+/* cq.c */
+extern const struct ib_device_ops virtio_hyv_cq_ops;
+
+/* qp.c */
+int virtio_hyv_ib_create_qp(struct ib_qp *ibqp,
+			    struct ib_qp_init_attr *init_attr,
+			    struct ib_udata *udata);
+int virtio_hyv_ib_modify_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr,
+			    int attr_mask, struct ib_udata *udata);
+int virtio_hyv_ib_query_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr,
+			   int attr_mask, struct ib_qp_init_attr *init_attr);
+int virtio_hyv_ib_destroy_qp(struct ib_qp *ibqp, struct ib_udata *udata);
+
+/* doorbell.c */
+int virtio_hyv_ib_post_send(struct ib_qp *ibqp, const struct ib_send_wr *wr,
+			    const struct ib_send_wr **bad_wr);
+void virtio_hyv_doorbell_fill(struct virtio_hyv_doorbell_req *dreq,
+			      u32 ctx_handle, u32 qp_handle);
+
+/* srq.c */
+int virtio_hyv_ib_create_srq(struct ib_srq *ibsrq,
+			     struct ib_srq_init_attr *init_attr,
+			     struct ib_udata *udata);
+int virtio_hyv_ib_modify_srq(struct ib_srq *ibsrq, struct ib_srq_attr *attr,
+			     enum ib_srq_attr_mask attr_mask,
+			     struct ib_udata *udata);
+int virtio_hyv_ib_query_srq(struct ib_srq *ibsrq, struct ib_srq_attr *attr);
+int virtio_hyv_ib_destroy_srq(struct ib_srq *ibsrq, struct ib_udata *udata);
+
+/* ah.c */
+int virtio_hyv_ib_create_ah(struct ib_ah *ibah,
+			    struct rdma_ah_init_attr *init_attr,
+			    struct ib_udata *udata);
+int virtio_hyv_ib_destroy_ah(struct ib_ah *ibah, u32 flags);
 
 /* sysfs.c */
 extern const struct attribute_group *virtio_hyv_dev_groups[];
