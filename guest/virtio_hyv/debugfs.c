@@ -33,6 +33,19 @@
  *                                 udata_len 8 with no udata         22
  *   destroy-context-unknown       DESTROY_CONTEXT of handle
  *                                 0xffffffff                        22
+ *   verb-unknown-context          VERB ALLOC_PD of context
+ *                                 0xffffffff                        22
+ *   verb-bad-cmd-len              VERB ALLOC_PD, cmd_len 4          22
+ *   verb-unknown-command          VERB POST_RECV (not served)       95
+ *   verb-short-payload            VERB ALLOC_PD, cmd_len 8 with
+ *                                 no command bytes                  22
+ *   reg-mr-short-runs             REG_MR of 3 pages, one run of 1   22
+ *   reg-mr-unaligned-gpa          REG_MR, run at GPA 0x800          22
+ *   doorbell-unknown-context      DOORBELL of context 0xffffffff    22
+ *
+ * The VERB, REG_MR and DOORBELL cases name context 0xffffffff, which no
+ * context of the VM has: a device checks a request's form first, so the
+ * malformed ones fail for their form, and the others for the context.
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -42,13 +55,14 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <rdma/ib_user_verbs.h>
 
 #include "virtio_hyv.h"
 
 #define VIRTIO_HYV_INJECT_MAX_SGS	(VIRTIO_HYV_MAX_CHAIN_DESCS + 1)
 
 /* Room for the request structure of every case, whatever it is cut to. */
-#define VIRTIO_HYV_INJECT_FILL_MAX	32
+#define VIRTIO_HYV_INJECT_FILL_MAX	64
 
 enum virtio_hyv_inject_dev {
 	VIRTIO_HYV_INJECT_DEV_FIRST,	/* the first host device */
@@ -71,7 +85,10 @@ struct virtio_hyv_inject_case {
 	enum virtio_hyv_inject_dev dev;		/* port requests, contexts */
 	u32 port;				/* port requests */
 	u32 udata_len;				/* CREATE_CONTEXT */
-	u32 ctx_handle;				/* DESTROY_CONTEXT */
+	u32 ctx_handle;				/* DESTROY_CONTEXT, VERB... */
+	u32 command;				/* VERB */
+	u32 cmd_len;				/* VERB */
+	u64 gpa;				/* REG_MR: its one run */
 	unsigned int req_len;
 	unsigned int req_sgs;
 	unsigned int resp_len;
@@ -135,7 +152,42 @@ static void virtio_hyv_inject_destroy_context(struct virtio_hyv *hyv,
 	virtio_hyv_destroy_context_fill(buf, c->ctx_handle);
 }
 
+static void virtio_hyv_inject_verb(struct virtio_hyv *hyv,
+				   const struct virtio_hyv_inject_case *c,
+				   void *buf)
+{
+	virtio_hyv_verb_req_fill(buf, c->ctx_handle, c->command, c->cmd_len,
+				 0, 0);
+}
+
+/* Three pages at iova 0x10000, of which the one run names one. */
+static void virtio_hyv_inject_reg_mr(struct virtio_hyv *hyv,
+				     const struct virtio_hyv_inject_case *c,
+				     void *buf)
+{
+	struct virtio_hyv_reg_mr_req *rreq = buf;
+	struct virtio_hyv_page_run *run = (void *)rreq->payload;
+
+	rreq->hdr.opcode = cpu_to_le16(VIRTIO_HYV_OP_REG_MR);
+	rreq->ctx_handle = cpu_to_le32(c->ctx_handle);
+	rreq->iova = cpu_to_le64(0x10000);
+	rreq->length = cpu_to_le64(3 * VIRTIO_HYV_PAGE_SIZE);
+	rreq->num_runs = cpu_to_le32(1);
+	run->gpa = cpu_to_le64(c->gpa);
+	run->num_pages = cpu_to_le64(1);
+}
+
+static void virtio_hyv_inject_doorbell(struct virtio_hyv *hyv,
+				       const struct virtio_hyv_inject_case *c,
+				       void *buf)
+{
+	virtio_hyv_doorbell_fill(buf, c->ctx_handle, 0);
+}
+
 #define HELLO_REQ_LEN	sizeof(struct virtio_hyv_hello_req)
+#define VERB_REQ_LEN	sizeof(struct virtio_hyv_verb_req)
+#define REG_MR_REQ_LEN	(sizeof(struct virtio_hyv_reg_mr_req) +		\
+			 sizeof(struct virtio_hyv_page_run))
 #define PORT_REQ_LEN	sizeof(struct virtio_hyv_port_req)
 
 #define HELLO_CASE(_name, _opcode, _major, _reserved, _req_len, _req_sgs, \
@@ -148,6 +200,13 @@ static void virtio_hyv_inject_destroy_context(struct virtio_hyv *hyv,
 	{ .name = _name, .fill = virtio_hyv_inject_port,		\
 	  .opcode = _opcode, .dev = VIRTIO_HYV_INJECT_DEV_##_dev,	\
 	  .port = _port, .req_len = _req_len, .req_sgs = 1,		\
+	  .resp_len = VIRTIO_HYV_MAX_RESP_SIZE }
+
+/* A VERB of context 0xffffffff with cmd_len, cut after payload bytes. */
+#define VERB_CASE(_name, _command, _cmd_len, _payload)			\
+	{ .name = _name, .fill = virtio_hyv_inject_verb,		\
+	  .ctx_handle = U32_MAX, .command = _command, .cmd_len = _cmd_len, \
+	  .req_len = VERB_REQ_LEN + (_payload), .req_sgs = 1,		\
 	  .resp_len = VIRTIO_HYV_MAX_RESP_SIZE }
 
 static const struct virtio_hyv_inject_case virtio_hyv_inject_cases[] = {
@@ -203,6 +262,25 @@ static const struct virtio_hyv_inject_case virtio_hyv_inject_cases[] = {
 	  .ctx_handle = U32_MAX,
 	  .req_len = sizeof(struct virtio_hyv_destroy_context_req),
 	  .req_sgs = 1, .resp_len = VIRTIO_HYV_MAX_RESP_SIZE },
+	VERB_CASE("verb-unknown-context", IB_USER_VERBS_CMD_ALLOC_PD,
+		  sizeof(struct ib_uverbs_alloc_pd),
+		  sizeof(struct ib_uverbs_alloc_pd)),
+	VERB_CASE("verb-bad-cmd-len", IB_USER_VERBS_CMD_ALLOC_PD, 4, 4),
+	VERB_CASE("verb-unknown-command", IB_USER_VERBS_CMD_POST_RECV, 0, 0),
+	VERB_CASE("verb-short-payload", IB_USER_VERBS_CMD_ALLOC_PD,
+		  sizeof(struct ib_uverbs_alloc_pd), 0),
+	{ .name = "reg-mr-short-runs", .fill = virtio_hyv_inject_reg_mr,
+	  .ctx_handle = U32_MAX, .gpa = 0x100000,
+	  .req_len = REG_MR_REQ_LEN, .req_sgs = 1,
+	  .resp_len = VIRTIO_HYV_MAX_RESP_SIZE },
+	{ .name = "reg-mr-unaligned-gpa", .fill = virtio_hyv_inject_reg_mr,
+	  .ctx_handle = U32_MAX, .gpa = 0x800,
+	  .req_len = REG_MR_REQ_LEN, .req_sgs = 1,
+	  .resp_len = VIRTIO_HYV_MAX_RESP_SIZE },
+	{ .name = "doorbell-unknown-context",
+	  .fill = virtio_hyv_inject_doorbell, .ctx_handle = U32_MAX,
+	  .req_len = sizeof(struct virtio_hyv_doorbell_req), .req_sgs = 1,
+	  .resp_len = VIRTIO_HYV_MAX_RESP_SIZE },
 };
 
 static struct dentry *virtio_hyv_debugfs_root;
@@ -232,6 +310,11 @@ static int virtio_hyv_inject_fill(struct virtio_hyv *hyv,
 	BUILD_BUG_ON(sizeof(struct virtio_hyv_create_context_req) >
 		     VIRTIO_HYV_INJECT_FILL_MAX);
 	BUILD_BUG_ON(sizeof(struct virtio_hyv_destroy_context_req) >
+		     VIRTIO_HYV_INJECT_FILL_MAX);
+	BUILD_BUG_ON(VERB_REQ_LEN + sizeof(struct ib_uverbs_alloc_pd) >
+		     VIRTIO_HYV_INJECT_FILL_MAX);
+	BUILD_BUG_ON(REG_MR_REQ_LEN > VIRTIO_HYV_INJECT_FILL_MAX);
+	BUILD_BUG_ON(sizeof(struct virtio_hyv_doorbell_req) >
 		     VIRTIO_HYV_INJECT_FILL_MAX);
 
 	/* For the dev_id of a host device. */
