@@ -124,8 +124,10 @@ TEST_CASE("bad files are refused with the place and the reason", "[config]")
 	      "hyvd.toml:1:2: unknown table or key 'default' (expected [defaults] or [vm.NAME])");
 	CHECK(error_of("devices = [\"*\"]\n").starts_with("hyvd.toml:1:1: unknown table or key"));
 	CHECK(error_of("[vm.guest1]\ndevics = [\"rxe0\"]\n") ==
-	      "hyvd.toml:2:1: [vm.\"guest1\"]: unknown key 'devics' (expected devices or "
-	      "max_contexts)");
+	      "hyvd.toml:2:1: [vm.\"guest1\"]: unknown key 'devics' (expected devices, "
+	      "max_contexts or max_pinned_mb)");
+	CHECK(error_of("[defaults]\nmax_pinned_mb = -1\n") ==
+	      "hyvd.toml:2:17: [defaults]: max_pinned_mb must be an integer from 0 to 1048576");
 	CHECK(error_of("[defaults]\ndevices = \"rxe0\"\n") ==
 	      "hyvd.toml:2:11: [defaults]: devices must be an array of strings");
 	CHECK(error_of("[defaults]\ndevices = [1]\n") ==

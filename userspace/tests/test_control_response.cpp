@@ -55,7 +55,7 @@ TEST_CASE("HELLO response is encoded byte for byte, little-endian", "[response]"
 	REQUIRE(*used == 16 + 2 * 80);
 
 	Bytes expected = bytes({0, 0, 0, 0, 0, 0, 0, 0,	// status 0, reserved
-				1, 0, 1, 0,		// major 1, minor 1
+				1, 0, 2, 0,		// major 1, minor 2
 				2, 0, 0, 0});		// num_devices
 	append(expected, bytes({0, 0, 0, 0, 14, 0, 0, 0}));
 	append(expected, bytes({0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77})); // __be64
@@ -75,7 +75,7 @@ TEST_CASE("HELLO response with no devices is the fixed part only", "[response]")
 	auto used = encode_hello_response(out, {});
 	REQUIRE(used);
 	CHECK(*used == 16);
-	CHECK(out == bytes({0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0}));
+	CHECK(out == bytes({0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 2, 0, 0, 0, 0, 0}));
 }
 
 TEST_CASE("HELLO response refuses what it cannot encode whole", "[response]")

@@ -67,7 +67,7 @@ private:
 
 } // namespace
 
-TEST_CASE("HELLO is answered with version 1.1 and the VM's devices", "[dispatch]")
+TEST_CASE("HELLO is answered with version 1.2 and the VM's devices", "[dispatch]")
 {
 	DispatchFixture f;
 	CHECK(f.vm().state() == Vm::State::connected);
@@ -76,7 +76,7 @@ TEST_CASE("HELLO is answered with version 1.1 and the VM's devices", "[dispatch]
 	REQUIRE(a.body.size() == 16 + 2 * 80);
 	CHECK(a.status() == 0);
 	CHECK(load_le<uint16_t>(a.body, 8) == 1);
-	CHECK(load_le<uint16_t>(a.body, 10) == 1);
+	CHECK(load_le<uint16_t>(a.body, 10) == VIRTIO_HYV_VERSION_MINOR);
 	CHECK(load_le<uint32_t>(a.body, 12) == 2);
 	CHECK(load_le<uint32_t>(a.body, 16) == f.rxe());
 	CHECK(std::string(reinterpret_cast<const char *>(a.body.data() + 16 + 16)) == "rxe0");

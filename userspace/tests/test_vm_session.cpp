@@ -178,7 +178,7 @@ TEST_CASE("a VM connects, is served, and is dropped when QEMU closes", "[session
 	REQUIRE(load_native<uint32_t>(hello, 8) == 16 + 2 * 80);
 	CHECK(load_le<uint32_t>(hello, 16) == 0);	// status
 	CHECK(load_le<uint16_t>(hello, 24) == 1);	// major
-	CHECK(load_le<uint16_t>(hello, 26) == 1);	// minor
+	CHECK(load_le<uint16_t>(hello, 26) == VIRTIO_HYV_VERSION_MINOR);	// minor
 	CHECK(load_le<uint32_t>(hello, 28) == 2);	// num_devices
 	CHECK(load_le<uint32_t>(hello, 32 + 4) == 14);	// rxe0's driver_id
 

@@ -82,6 +82,8 @@ public:
 					config.defaults.devices = std::move(*section->devices);
 				if (section->max_contexts)
 					config.defaults.max_contexts = *section->max_contexts;
+				if (section->max_pinned_mb)
+					config.defaults.max_pinned_mb = *section->max_pinned_mb;
 			} else if (key.str() == "vm") {
 				if (auto error = vm_sections(node, config))
 					return *error;
@@ -143,10 +145,18 @@ private:
 								    "from 0 to {}",
 								    what, kMaxMaxContexts));
 				section.max_contexts = static_cast<uint32_t>(*number);
+			} else if (field.str() == "max_pinned_mb") {
+				const auto number = value.value_exact<int64_t>();
+				if (!number || *number < 0 || *number > kMaxMaxPinnedMb)
+					return error_at(origin_, value.source(),
+							fmt::format("{}: max_pinned_mb must be an integer "
+								    "from 0 to {}",
+								    what, kMaxMaxPinnedMb));
+				section.max_pinned_mb = static_cast<uint32_t>(*number);
 			} else {
 				return error_at(origin_, field.source(),
-						fmt::format("{}: unknown key '{}' (expected devices "
-							    "or max_contexts)",
+						fmt::format("{}: unknown key '{}' (expected devices, "
+							    "max_contexts or max_pinned_mb)",
 							    what, field.str()));
 			}
 		}
@@ -264,6 +274,8 @@ VmPolicy Config::policy_for(std::string_view vm_name, const std::array<uint8_t, 
 			policy.devices = *section->devices;
 		if (section->max_contexts)
 			policy.max_contexts = *section->max_contexts;
+		if (section->max_pinned_mb)
+			policy.max_pinned_mb = *section->max_pinned_mb;
 	}
 	return policy;
 }

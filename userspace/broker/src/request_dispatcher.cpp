@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <hyv/broker/request_dispatcher.hpp>
 
+#include <hyv/broker/verb_executor.hpp>
 #include <hyv/proto/byte_order.hpp>
 #include <hyv/proto/control_request.hpp>
 #include <hyv/proto/control_response.hpp>
@@ -112,6 +113,32 @@ public:
 		if (auto ec = vm_.destroy_context(req.ctx_handle))
 			return ec;
 		spdlog::debug("context destroyed {} ctx_handle={}", vm_.log_name(), req.ctx_handle);
+		return proto::encode_status_response(body_, VIRTIO_HYV_S_OK);
+	}
+
+	Result<std::size_t> operator()(const proto::VerbRequest &req)
+	{
+		VmContext *context = vm_.context(req.ctx_handle);
+		if (!context)
+			return error(EINVAL);
+		return execute_verb(vm_, *context, req, body_);
+	}
+
+	Result<std::size_t> operator()(const proto::RegMrRequest &req)
+	{
+		VmContext *context = vm_.context(req.ctx_handle);
+		if (!context)
+			return error(EINVAL);
+		return execute_reg_mr(vm_, *context, req, body_);
+	}
+
+	Result<std::size_t> operator()(const proto::DoorbellRequest &req)
+	{
+		VmContext *context = vm_.context(req.ctx_handle);
+		if (!context)
+			return error(EINVAL);
+		if (auto ec = ring_doorbell(*context, req.qp_handle))
+			return ec;
 		return proto::encode_status_response(body_, VIRTIO_HYV_S_OK);
 	}
 

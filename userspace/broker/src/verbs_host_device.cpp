@@ -203,6 +203,28 @@ Result<UniqueFd> open_uverbs(const ScannedDevice &scanned)
 	return fd;
 }
 
+// The context's one completion channel: every CQ hyvd creates in it reports
+// there, so one read loop per context serves all of them.
+Result<UniqueFd> create_comp_channel(int cmd_fd)
+{
+	struct {
+		ib_uverbs_cmd_hdr hdr;
+		ib_uverbs_create_comp_channel cmd;
+	} command{};
+	ib_uverbs_create_comp_channel_resp resp{};
+
+	command.hdr.command = IB_USER_VERBS_CMD_CREATE_COMP_CHANNEL;
+	command.hdr.in_words = sizeof(command) / 4;
+	command.hdr.out_words = sizeof(resp) / 4;
+	command.cmd.response = reinterpret_cast<uintptr_t>(&resp);
+	if (auto ec = write_command(cmd_fd, std::as_bytes(std::span(&command, 1))))
+		return ec;
+	UniqueFd comp(static_cast<int>(resp.fd));
+	if (!comp)
+		return errno_code(EIO);
+	return comp;
+}
+
 // GET_CONTEXT as a legacy write: sizes in 4-byte words, the driver's udata
 // after the core request, its answer after the core response.
 Result<CreatedContext> VerbsHostDevice::create_context(std::span<const std::byte> udata,
@@ -248,9 +270,13 @@ Result<CreatedContext> VerbsHostDevice::create_context(std::span<const std::byte
 	UniqueFd async(static_cast<int>(resp.async_fd));
 	if (!async)
 		return errno_code(EIO);
+	auto comp = create_comp_channel(fd->get());
+	if (!comp)
+		return comp.error();
 	const auto answer = out_bytes.subspan(sizeof(Resp));
 	return CreatedContext{
-		.context = HostContext(std::move(*fd), std::move(async), resp.num_comp_vectors),
+		.context = HostContext(uverbs_file(std::move(*fd), std::move(async), std::move(*comp)),
+				       resp.num_comp_vectors),
 		.udata = std::vector<std::byte>(answer.begin(), answer.end()),
 	};
 }

@@ -68,7 +68,7 @@ void Vm::set_devices(const std::vector<std::shared_ptr<HostDevice>> &wanted, boo
 void Vm::destroy_contexts_on(uint32_t dev_id)
 {
 	const auto gone = std::erase_if(contexts_, [&](const auto &entry) {
-		return entry.second.dev_id == dev_id;
+		return entry.second->dev_id() == dev_id;
 	});
 	if (gone)
 		spdlog::debug("contexts destroyed {} dev_id={} count={}", log_name(), dev_id, gone);
@@ -83,7 +83,12 @@ Result<uint32_t> Vm::add_context(uint32_t dev_id, HostContext context)
 	do
 		++last_ctx_handle_;
 	while (last_ctx_handle_ == 0 || contexts_.contains(last_ctx_handle_));
-	contexts_.emplace(last_ctx_handle_, Context{.dev_id = dev_id, .host = std::move(context)});
+	HostDevice *host_device = device(dev_id);
+	const uint32_t driver_id = host_device ? host_device->scanned().driver_id : 0;
+	auto &added = contexts_[last_ctx_handle_];
+	added = std::make_unique<VmContext>(dev_id, driver_id, std::move(context));
+	if (watcher_)
+		added->set_watch(watcher_(last_ctx_handle_, *added));
 	return last_ctx_handle_;
 }
 
@@ -92,6 +97,31 @@ std::error_code Vm::destroy_context(uint32_t ctx_handle)
 	if (!contexts_.erase(ctx_handle))
 		return errno_code(EINVAL);
 	return {};
+}
+
+VmContext *Vm::context(uint32_t ctx_handle) const
+{
+	const auto it = contexts_.find(ctx_handle);
+	return it == contexts_.end() ? nullptr : it->second.get();
+}
+
+ObjectCounts Vm::object_counts() const
+{
+	ObjectCounts total{};
+	for (const auto &[handle, context] : contexts_) {
+		const ObjectCounts counts = context->counts();
+		for (std::size_t i = 0; i < total.size(); i++)
+			total[i] += counts[i];
+	}
+	return total;
+}
+
+uint64_t Vm::pinned_pages() const
+{
+	uint64_t pages = 0;
+	for (const auto &[handle, context] : contexts_)
+		pages += context->pinned_pages();
+	return pages;
 }
 
 } // namespace hyv::broker

@@ -86,6 +86,63 @@ Result<ControlRequest> decode_destroy_context(std::span<const std::byte> request
 	}};
 }
 
+Result<ControlRequest> decode_verb(std::span<const std::byte> request)
+{
+	using Req = virtio_hyv_verb_req;
+
+	if (request.size() < sizeof(Req) || load_le<uint32_t>(request, offsetof(Req, reserved)) != 0)
+		return error(std::errc::invalid_argument);
+	const auto payload = request.subspan(sizeof(Req));
+	const uint64_t cmd_len = load_le<uint32_t>(request, offsetof(Req, cmd_len));
+	const uint64_t udata_len = load_le<uint32_t>(request, offsetof(Req, udata_len));
+	if (cmd_len + udata_len != payload.size())
+		return error(std::errc::invalid_argument);
+	return ControlRequest{VerbRequest{
+		.ctx_handle = load_le<uint32_t>(request, offsetof(Req, ctx_handle)),
+		.command = load_le<uint32_t>(request, offsetof(Req, command)),
+		.resp_udata_max = load_le<uint32_t>(request, offsetof(Req, resp_udata_max)),
+		.core = payload.first(cmd_len),
+		.udata = payload.subspan(cmd_len),
+	}};
+}
+
+Result<ControlRequest> decode_reg_mr(std::span<const std::byte> request)
+{
+	using Req = virtio_hyv_reg_mr_req;
+
+	if (request.size() < sizeof(Req))
+		return error(std::errc::invalid_argument);
+	const auto payload = request.subspan(sizeof(Req));
+	const uint32_t num_runs = load_le<uint32_t>(request, offsetof(Req, num_runs));
+	const uint64_t runs_len = uint64_t{num_runs} * sizeof(virtio_hyv_page_run);
+	const uint64_t udata_len = load_le<uint32_t>(request, offsetof(Req, udata_len));
+	if (runs_len + udata_len != payload.size())
+		return error(std::errc::invalid_argument);
+	return ControlRequest{RegMrRequest{
+		.ctx_handle = load_le<uint32_t>(request, offsetof(Req, ctx_handle)),
+		.pd_handle = load_le<uint32_t>(request, offsetof(Req, pd_handle)),
+		.iova = load_le<uint64_t>(request, offsetof(Req, iova)),
+		.length = load_le<uint64_t>(request, offsetof(Req, length)),
+		.access_flags = load_le<uint32_t>(request, offsetof(Req, access_flags)),
+		.num_runs = num_runs,
+		.resp_udata_max = load_le<uint32_t>(request, offsetof(Req, resp_udata_max)),
+		.runs = payload.first(runs_len),
+		.udata = payload.subspan(runs_len),
+	}};
+}
+
+Result<ControlRequest> decode_doorbell(std::span<const std::byte> request)
+{
+	using Req = virtio_hyv_doorbell_req;
+
+	if (request.size() != sizeof(Req))
+		return error(std::errc::invalid_argument);
+	return ControlRequest{DoorbellRequest{
+		.ctx_handle = load_le<uint32_t>(request, offsetof(Req, ctx_handle)),
+		.qp_handle = load_le<uint32_t>(request, offsetof(Req, qp_handle)),
+	}};
+}
+
 } // namespace
 
 Result<ControlRequest> decode_control_request(std::span<const std::byte> request)
@@ -113,6 +170,12 @@ Result<ControlRequest> decode_control_request(std::span<const std::byte> request
 		return decode_create_context(request);
 	case VIRTIO_HYV_OP_DESTROY_CONTEXT:
 		return decode_destroy_context(request);
+	case VIRTIO_HYV_OP_VERB:
+		return decode_verb(request);
+	case VIRTIO_HYV_OP_REG_MR:
+		return decode_reg_mr(request);
+	case VIRTIO_HYV_OP_DOORBELL:
+		return decode_doorbell(request);
 	default:
 		return error(std::errc::operation_not_supported);
 	}
@@ -135,6 +198,12 @@ const char *opcode_name(uint16_t opcode)
 		return "CREATE_CONTEXT";
 	case VIRTIO_HYV_OP_DESTROY_CONTEXT:
 		return "DESTROY_CONTEXT";
+	case VIRTIO_HYV_OP_VERB:
+		return "VERB";
+	case VIRTIO_HYV_OP_REG_MR:
+		return "REG_MR";
+	case VIRTIO_HYV_OP_DOORBELL:
+		return "DOORBELL";
 	default:
 		return "unknown";
 	}

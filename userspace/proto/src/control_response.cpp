@@ -313,6 +313,62 @@ Result<std::size_t> encode_create_context_response(std::span<std::byte> out,
 	return size;
 }
 
+std::size_t verb_response_size()
+{
+	return sizeof(virtio_hyv_verb_resp);
+}
+
+Result<std::size_t> encode_verb_response(std::span<std::byte> out,
+					 std::span<const std::byte> core,
+					 std::span<const std::byte> udata,
+					 std::span<const QueueMapInfo> maps)
+{
+	using Resp = virtio_hyv_verb_resp;
+	using Map = virtio_hyv_queue_map;
+
+	if (maps.size() > VIRTIO_HYV_MAX_QUEUE_MAPS)
+		return std::make_error_code(std::errc::invalid_argument);
+	const std::size_t size = sizeof(Resp) + core.size() + udata.size();
+	if (out.size() < size)
+		return message_size();
+	begin_response(out, sizeof(Resp));
+	store_le<uint32_t>(out, offsetof(Resp, resp_len), static_cast<uint32_t>(core.size()));
+	store_le<uint32_t>(out, offsetof(Resp, udata_len), static_cast<uint32_t>(udata.size()));
+	store_le<uint32_t>(out, offsetof(Resp, num_maps), static_cast<uint32_t>(maps.size()));
+	for (std::size_t i = 0; i < maps.size(); i++) {
+		const std::size_t at = offsetof(Resp, maps) + i * sizeof(Map);
+		store_le<uint64_t>(out, at + offsetof(Map, mmap_offset), maps[i].mmap_offset);
+		store_le<uint64_t>(out, at + offsetof(Map, shm_offset), maps[i].shm_offset);
+		store_le<uint64_t>(out, at + offsetof(Map, length), maps[i].length);
+	}
+	std::ranges::copy(core, out.begin() + sizeof(Resp));
+	std::ranges::copy(udata, out.begin() + sizeof(Resp) + core.size());
+	return size;
+}
+
+std::size_t reg_mr_response_size()
+{
+	return sizeof(virtio_hyv_reg_mr_resp);
+}
+
+Result<std::size_t> encode_reg_mr_response(std::span<std::byte> out, uint32_t mr_handle,
+					   uint32_t lkey, uint32_t rkey,
+					   std::span<const std::byte> udata)
+{
+	using Resp = virtio_hyv_reg_mr_resp;
+
+	const std::size_t size = sizeof(Resp) + udata.size();
+	if (out.size() < size)
+		return message_size();
+	begin_response(out, sizeof(Resp));
+	store_le<uint32_t>(out, offsetof(Resp, mr_handle), mr_handle);
+	store_le<uint32_t>(out, offsetof(Resp, lkey), lkey);
+	store_le<uint32_t>(out, offsetof(Resp, rkey), rkey);
+	store_le<uint32_t>(out, offsetof(Resp, udata_len), static_cast<uint32_t>(udata.size()));
+	std::ranges::copy(udata, out.begin() + sizeof(Resp));
+	return size;
+}
+
 Event encode_broker_up_event()
 {
 	return event_of_type(VIRTIO_HYV_EVT_BROKER_UP);
@@ -330,6 +386,27 @@ Event encode_device_removed_event(uint32_t dev_id)
 {
 	Event event = event_of_type(VIRTIO_HYV_EVT_DEVICE_REMOVED);
 	store_le<uint32_t>(event, offsetof(virtio_hyv_event, dev_id), dev_id);
+	return event;
+}
+
+Event encode_completion_event(uint32_t ctx_handle, uint32_t cq_handle)
+{
+	using C = virtio_hyv_completion_event;
+	Event event = event_of_type(VIRTIO_HYV_EVT_COMPLETION);
+	const std::size_t at = offsetof(virtio_hyv_event, completion);
+	store_le<uint32_t>(event, at + offsetof(C, ctx_handle), ctx_handle);
+	store_le<uint32_t>(event, at + offsetof(C, cq_handle), cq_handle);
+	return event;
+}
+
+Event encode_async_event(uint32_t ctx_handle, uint32_t event_type, uint32_t handle)
+{
+	using A = virtio_hyv_async_event;
+	Event event = event_of_type(VIRTIO_HYV_EVT_ASYNC);
+	const std::size_t at = offsetof(virtio_hyv_event, async);
+	store_le<uint32_t>(event, at + offsetof(A, ctx_handle), ctx_handle);
+	store_le<uint32_t>(event, at + offsetof(A, event_type), event_type);
+	store_le<uint32_t>(event, at + offsetof(A, handle), handle);
 	return event;
 }
 

@@ -5,6 +5,7 @@
 //   [defaults]                    # every VM not named below
 //   devices = ["*"]               # "*", device names, node GUIDs
 //   max_contexts = 64
+//   max_pinned_mb = 1024          # guest memory registered (REG_MR)
 //
 //   [vm.guest1]                   # by QEMU -name
 //   devices = ["rxe0"]
@@ -33,6 +34,9 @@ inline constexpr const char *kDefaultConfigPath = "/etc/hyvd/hyvd.toml";
 inline constexpr uint32_t kDefaultMaxContexts = 64;
 // Each context holds two host file descriptors.
 inline constexpr uint32_t kMaxMaxContexts = 4096;
+// Guest memory a VM may have pinned by its registrations, in MiB.
+inline constexpr uint32_t kDefaultMaxPinnedMb = 1024;
+inline constexpr uint32_t kMaxMaxPinnedMb = 1u << 20;
 
 // One entry of a `devices` list.
 struct DeviceSelector {
@@ -61,7 +65,10 @@ std::optional<std::array<uint8_t, 16>> parse_uuid(std::string_view text);
 struct VmPolicy {
 	std::vector<DeviceSelector> devices;	// empty: no device
 	uint32_t max_contexts = kDefaultMaxContexts;
+	uint32_t max_pinned_mb = kDefaultMaxPinnedMb;
 
+	// max_pinned_mb in 4096-byte pages.
+	uint64_t max_pinned_pages() const { return uint64_t{max_pinned_mb} << 8; }
 	bool allows(std::string_view device_name, uint64_t node_guid) const;
 	bool operator==(const VmPolicy &) const = default;
 };
@@ -71,12 +78,15 @@ struct Config {
 	struct VmSection {
 		std::optional<std::vector<DeviceSelector>> devices;
 		std::optional<uint32_t> max_contexts;
+		std::optional<uint32_t> max_pinned_mb;
 	};
 
 	// The file it was read from; empty for the built-in configuration.
 	std::string origin;
 	// Without a configuration file: every VM gets every device.
-	VmPolicy defaults{.devices = {DeviceSelector{}}, .max_contexts = kDefaultMaxContexts};
+	VmPolicy defaults{.devices = {DeviceSelector{}},
+			  .max_contexts = kDefaultMaxContexts,
+			  .max_pinned_mb = kDefaultMaxPinnedMb};
 	std::map<std::string, VmSection> by_name;
 	std::map<std::array<uint8_t, 16>, VmSection> by_uuid;
 

@@ -8,6 +8,7 @@
 
 #include <hyv/proto/control_response.hpp>
 #include <hyv/proto/device_info.hpp>
+#include <hyv/memory_mapping.hpp>
 #include <hyv/result.hpp>
 #include <hyv/unique_fd.hpp>
 
@@ -44,23 +45,49 @@ struct ScannedDevice {
 // "rxe", "siw", "mlx5", ... for an enum rdma_driver_id; "unknown" else.
 const char *driver_name(uint32_t driver_id);
 
+// The host uverbs file of one user context, as the verbs executor uses it.
+// An interface so that unit tests answer commands without a kernel.
+class UverbsFile {
+public:
+	virtual ~UverbsFile() = default;
+
+	// One legacy write() command: header, core request (whose `response'
+	// points into hyvd's memory), driver data.
+	virtual std::error_code write(std::span<const std::byte> command) = 0;
+	// mmap(MAP_SHARED, read-write) of a queue at the driver's offset.
+	virtual Result<MemoryMapping> map(uint64_t offset, std::size_t length) = 0;
+	// The uverbs file itself (for logs and tests), -1 for fakes.
+	virtual int cmd_fd() const = 0;
+	// The completion channel every CQ of the context reports to, and the
+	// async event file; -1 where there is none.
+	virtual int comp_fd() const = 0;
+	virtual int async_fd() const = 0;
+};
+
+// The real one: the uverbs file, its async event file and a completion
+// channel, all closed with the object.
+std::unique_ptr<UverbsFile> uverbs_file(UniqueFd cmd, UniqueFd async, UniqueFd comp);
+
 // A host user context: one open file of the device's uverbs chardev on
-// which GET_CONTEXT was done, and the async event file GET_CONTEXT
-// created.  Closing both makes the host kernel release every object
-// created in the context.
+// which GET_CONTEXT was done.  Closing it (close() or the destructor)
+// makes the host kernel release every object created in the context.
 class HostContext {
 public:
+	HostContext(std::unique_ptr<UverbsFile> file, uint32_t num_comp_vectors)
+		: file_(std::move(file)), num_comp_vectors_(num_comp_vectors) {}
 	HostContext(UniqueFd cmd, UniqueFd async, uint32_t num_comp_vectors)
-		: cmd_(std::move(cmd)), async_(std::move(async)),
-		  num_comp_vectors_(num_comp_vectors) {}
+		: HostContext(uverbs_file(std::move(cmd), std::move(async), UniqueFd()),
+			      num_comp_vectors) {}
 
-	int cmd_fd() const { return cmd_.get(); }
-	int async_fd() const { return async_.get(); }
+	UverbsFile &file() const { return *file_; }
+	int cmd_fd() const { return file_->cmd_fd(); }
+	int async_fd() const { return file_->async_fd(); }
+	int comp_fd() const { return file_->comp_fd(); }
 	uint32_t num_comp_vectors() const { return num_comp_vectors_; }
+	void close() { file_.reset(); }
 
 private:
-	UniqueFd cmd_;
-	UniqueFd async_;
+	std::unique_ptr<UverbsFile> file_;
 	uint32_t num_comp_vectors_;
 };
 

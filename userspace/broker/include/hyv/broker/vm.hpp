@@ -7,6 +7,8 @@
 
 #include <hyv/broker/config.hpp>
 #include <hyv/broker/host_device.hpp>
+#include <hyv/broker/relay_memory.hpp>
+#include <hyv/broker/vm_context.hpp>
 #include <hyv/proto/control_response.hpp>
 #include <hyv/result.hpp>
 
@@ -85,15 +87,27 @@ public:
 	Result<uint32_t> add_context(uint32_t dev_id, HostContext context);
 	std::error_code destroy_context(uint32_t ctx_handle);
 	std::size_t context_count() const { return contexts_.size(); }
+	VmContext *context(uint32_t ctx_handle) const;
+
+	// Host objects and pinned guest pages over all contexts.
+	ObjectCounts object_counts() const;
+	uint64_t pinned_pages() const;
+
+	// The relay fd's memory ioctls; nullptr until the session sets them
+	// (queue maps and REG_MR fail with ENXIO without).  They outlive
+	// every context.
+	RelayMemory *relay_memory() const { return relay_.get(); }
+	void set_relay_memory(std::unique_ptr<RelayMemory> relay) { relay_ = std::move(relay); }
+
+	// Called for each new context; what it returns lives as long as the
+	// context (hyvd's event readers).
+	using ContextWatcher =
+		std::function<std::unique_ptr<ContextWatch>(uint32_t ctx_handle, VmContext &)>;
+	void set_context_watcher(ContextWatcher watcher) { watcher_ = std::move(watcher); }
 
 	void send_event(const proto::Event &event) const { sink_(*this, event); }
 
 private:
-	struct Context {
-		uint32_t dev_id;
-		HostContext host;
-	};
-
 	void destroy_contexts_on(uint32_t dev_id);
 
 	uint32_t id_;
@@ -104,7 +118,10 @@ private:
 	uint64_t requests_ = 0;
 	std::map<std::string, bool> overrides_;
 	std::map<uint32_t, std::shared_ptr<HostDevice>> devices_;
-	std::map<uint32_t, Context> contexts_;
+	// Declared before the contexts: destroyed after them.
+	std::unique_ptr<RelayMemory> relay_;
+	ContextWatcher watcher_;
+	std::map<uint32_t, std::unique_ptr<VmContext>> contexts_;
 	uint32_t last_ctx_handle_ = 0;
 };
 

@@ -73,11 +73,39 @@ Result<std::size_t> encode_create_context_response(std::span<std::byte> out,
 // The size of CREATE_CONTEXT's answer before its udata.
 std::size_t create_context_response_size();
 
+// A host queue placed in shared-memory region 0 (struct
+// virtio_hyv_queue_map).
+struct QueueMapInfo {
+	uint64_t mmap_offset = 0;
+	uint64_t shm_offset = 0;
+	uint64_t length = 0;
+};
+
+// The size of VERB's answer before its payload.
+std::size_t verb_response_size();
+
+// VERB: the core response and driver data as the host kernel wrote them
+// (the uverbs layout, already little-endian), and at most
+// VIRTIO_HYV_MAX_QUEUE_MAPS maps (invalid_argument beyond).
+Result<std::size_t> encode_verb_response(std::span<std::byte> out,
+					 std::span<const std::byte> core,
+					 std::span<const std::byte> udata,
+					 std::span<const QueueMapInfo> maps);
+
+std::size_t reg_mr_response_size();
+
+Result<std::size_t> encode_reg_mr_response(std::span<std::byte> out, uint32_t mr_handle,
+					   uint32_t lkey, uint32_t rkey,
+					   std::span<const std::byte> udata);
+
 // Events for the guest's eventq, VIRTIO_HYV_EVENT_SIZE bytes each.
 using Event = std::array<std::byte, 128>;
 
 Event encode_broker_up_event();
 Event encode_device_added_event(const DeviceInfo &device);
 Event encode_device_removed_event(uint32_t dev_id);
+Event encode_completion_event(uint32_t ctx_handle, uint32_t cq_handle);
+// `handle`: the host handle of the QP, CQ or SRQ, or the port number.
+Event encode_async_event(uint32_t ctx_handle, uint32_t event_type, uint32_t handle);
 
 } // namespace hyv::proto
