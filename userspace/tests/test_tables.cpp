@@ -12,7 +12,7 @@ TEST_CASE("the VM table has a header and aligned rows", "[hyvctl]")
 	const json reply = json::parse(R"({"ok":true,"vms":[
 		{"vm_id":1,"name":"guest1","uuid":"00000000-0000-0000-0000-000000000001",
 		 "state":"ready","pid":1234,"devices":["rxe0","siw0"],"contexts":2,
-		 "max_contexts":64,"requests":3},
+		 "max_contexts":64,"requests":3,"pinned_pages":256},
 		{"vm_id":12,"name":"","uuid":"00000000-0000-0000-0000-000000000002",
 		 "state":"connected","pid":99,"devices":[],"contexts":0,"max_contexts":8,
 		 "requests":0}]})");
@@ -21,11 +21,11 @@ TEST_CASE("the VM table has a header and aligned rows", "[hyvctl]")
 	REQUIRE(table);
 	CHECK(*table ==
 	      "VM  NAME    UUID                                  STATE      PID   CONTEXTS  "
-	      "REQUESTS  DEVICES\n"
+	      "REQUESTS  PINNED  DEVICES\n"
 	      "1   guest1  00000000-0000-0000-0000-000000000001  ready      1234  2/64      "
-	      "3         rxe0,siw0\n"
+	      "3         256     rxe0,siw0\n"
 	      "12  -       00000000-0000-0000-0000-000000000002  connected  99    0/8       "
-	      "0         -\n");
+	      "0         0       -\n");
 }
 
 TEST_CASE("the device table names the VMs using each device", "[hyvctl]")

@@ -78,7 +78,7 @@ json vm_list_json(const Broker &broker)
 			dev_ids.push_back(dev_id);
 		}
 		const VmLabels &labels = vm->labels();
-		list.push_back({
+		json entry = {
 			{"vm_id", vm->id()},
 			{"name", labels.name},
 			{"uuid", proto::format_uuid(labels.uuid)},
@@ -91,7 +91,14 @@ json vm_list_json(const Broker &broker)
 			{"contexts", vm->context_count()},
 			{"max_contexts", vm->policy().max_contexts},
 			{"requests", vm->requests()},
-		});
+			{"pinned_pages", vm->pinned_pages()},
+			{"max_pinned_mb", vm->policy().max_pinned_mb},
+		};
+		// Host objects over all contexts: "pds", "mrs", "cqs", ...
+		const ObjectCounts counts = vm->object_counts();
+		for (std::size_t kind = 0; kind < counts.size(); kind++)
+			entry[object_kind_plural(static_cast<ObjectKind>(kind))] = counts[kind];
+		list.push_back(std::move(entry));
 	}
 	return {{"ok", true}, {"vms", std::move(list)}};
 }

@@ -2,6 +2,8 @@
 #include <hyv/broker/vm_session.hpp>
 
 #include <hyv/broker/broker_hello.hpp>
+#include <hyv/broker/context_events.hpp>
+#include <hyv/broker/relay_memory.hpp>
 #include <hyv/broker/request_dispatcher.hpp>
 #include <hyv/proto/broker_error.hpp>
 #include <hyv/proto/byte_order.hpp>
@@ -200,6 +202,8 @@ awaitable<void> serve_vm(local_socket socket, SessionContext context)
 		},
 		relay_event_sink(relay.native_handle()));
 	Vm &vm = registration.vm();
+	vm.set_relay_memory(relay_memory_on(relay.native_handle()));
+	vm.set_context_watcher(event_readers(socket.get_executor(), vm));
 
 	if (auto ec = co_await send_welcome(socket, 0, vm.id())) {
 		spdlog::error("vm refused {} error=\"cannot send WELCOME: {}\"", vm.log_name(),

@@ -38,6 +38,7 @@ Row vm_row(const json &vm)
 		fmt::format("{}/{}", vm.at("contexts").get<uint64_t>(),
 			    vm.at("max_contexts").get<uint64_t>()),
 		std::to_string(vm.at("requests").get<uint64_t>()),
+		std::to_string(vm.value("pinned_pages", uint64_t{0})),
 		joined(std::move(devices)),
 	};
 }
@@ -101,7 +102,8 @@ Result<std::string> format_table(const json &reply, const char *key, Row header,
 Result<std::string> format_vm_table(const json &reply)
 {
 	return format_table(reply, "vms",
-			    {"VM", "NAME", "UUID", "STATE", "PID", "CONTEXTS", "REQUESTS", "DEVICES"},
+			    {"VM", "NAME", "UUID", "STATE", "PID", "CONTEXTS", "REQUESTS", "PINNED",
+			     "DEVICES"},
 			    vm_row);
 }
 
