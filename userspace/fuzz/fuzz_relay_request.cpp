@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 // Fuzzes what a guest controls: a relay frame (vhost_hyv's header and the
 // guest's request bytes) through the dispatcher hyvd runs, for one VM with
-// two fake host devices whose contexts persist across inputs, and checks
-// that the answer stays within what the chain offered.
+// two fake host devices whose contexts persist across inputs (their uverbs
+// files and the relay's memory are fakes, so VERB, REG_MR and DOORBELL run
+// through), and checks that the answer stays within what the chain offered
+// and the pinned pages within the quota.
 #include "../tests/fake_host_device.hpp"
 
 #include <hyv/broker/broker.hpp>
@@ -32,6 +34,8 @@ struct Harness {
 	{
 		broker.rescan();
 		vm.emplace(broker.add_vm({.name = "fuzz"}, [](const broker::Vm &, const auto &) {}));
+		vm->vm().set_relay_memory(std::make_unique<test::FakeRelayMemory>(
+			std::make_shared<test::Journal>()));
 	}
 };
 
@@ -72,7 +76,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (resp_len >= sizeof(virtio_hyv_resp_hdr) && load_le<uint32_t>(out, 16) != 0 &&
 	    resp_len != sizeof(virtio_hyv_resp_hdr))
 		std::abort();
-	if (vm.context_count() > vm.policy().max_contexts)
+	if (vm.context_count() > vm.policy().max_contexts ||
+	    vm.pinned_pages() > vm.policy().max_pinned_pages())
 		std::abort();
 	return 0;
 }

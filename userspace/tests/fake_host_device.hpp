@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 // A HostDevice without RDMA hardware, for unit tests and fuzzers: fixed,
-// recognisable attributes, and host contexts that are socket pairs whose
-// far ends the fake keeps, so a test can count the contexts still open.
+// recognisable attributes, and host contexts that are FakeUverbsFiles each
+// holding one end of a socket pair whose far end the fake keeps, so a test
+// can count the contexts still open.
 #pragma once
+
+#include "fake_uverbs.hpp"
 
 #include <hyv/broker/host_device.hpp>
 
@@ -37,6 +40,8 @@ public:
 
 	// Set to make every later call fail with it.
 	std::optional<int> fail_with;
+	// What the contexts' files and relays did.
+	std::shared_ptr<Journal> journal = std::make_shared<Journal>();
 	// The udata the last create_context was given.
 	std::vector<std::byte> last_udata;
 
@@ -110,20 +115,16 @@ public:
 		if (fail_with)
 			return errno_code(*fail_with);
 		last_udata.assign(udata.begin(), udata.end());
-		int cmd[2], async[2];
+		int cmd[2];
 		if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, cmd) < 0)
 			return last_errno();
-		if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, async) < 0) {
-			::close(cmd[0]);
-			::close(cmd[1]);
-			return last_errno();
-		}
 		far_ends_.emplace_back(cmd[1]);
-		::close(async[1]);
+		auto file = std::make_unique<FakeUverbsFile>(journal, UniqueFd(cmd[0]));
+		file->rxe = scanned().driver_id == RDMA_DRIVER_RXE;
 		// siw's answer: 8 bytes (its dev_id), cut to the room given.
 		std::vector<std::byte> answer(std::min<uint32_t>(resp_udata_max, 8), std::byte{0x5a});
 		return broker::CreatedContext{
-			.context = broker::HostContext(UniqueFd(cmd[0]), UniqueFd(async[0]), 2),
+			.context = broker::HostContext(std::move(file), 2),
 			.udata = std::move(answer),
 		};
 	}

@@ -38,7 +38,9 @@ inline MemoryMapping anonymous_mapping(std::size_t length)
 
 class FakeUverbsFile final : public broker::UverbsFile {
 public:
-	explicit FakeUverbsFile(std::shared_ptr<Journal> journal) : journal_(std::move(journal)) {}
+	// `closing_end` is closed with the file, for tests that watch it.
+	explicit FakeUverbsFile(std::shared_ptr<Journal> journal, UniqueFd closing_end = {})
+		: journal_(std::move(journal)), closing_end_(std::move(closing_end)) {}
 	~FakeUverbsFile() override { journal_->push_back("close"); }
 
 	struct Command {
@@ -49,6 +51,8 @@ public:
 	};
 	std::vector<Command> commands;
 	std::optional<int> fail_with;
+	// Answers MODIFY_SRQ through the udata pointer, as rxe does.
+	bool rxe = true;
 	uint32_t next_handle = 7;
 	uint32_t queue_size = 8192;
 
@@ -107,7 +111,7 @@ private:
 	void answer(const ib_uverbs_cmd_hdr &hdr, std::span<const std::byte> in)
 	{
 		const std::size_t size = resp_size(hdr.command);
-		if (size == 0 && hdr.command == IB_USER_VERBS_CMD_MODIFY_SRQ &&
+		if (size == 0 && rxe && hdr.command == IB_USER_VERBS_CMD_MODIFY_SRQ &&
 		    in.size() >= sizeof(ib_uverbs_modify_srq) + 8) {
 			// rxe: the mminfo goes where the udata pointer says.
 			const mminfo mi = next_queue();
@@ -117,6 +121,8 @@ private:
 		if (size == 0)
 			return;
 		std::byte *out = response(in);
+		if (!out)
+			return;
 		std::memset(out, 0, hdr.out_words * 4u);
 		const uint32_t handle = next_handle++;
 		std::memcpy(out, &handle, sizeof(handle));
@@ -149,6 +155,7 @@ private:
 	}
 
 	std::shared_ptr<Journal> journal_;
+	UniqueFd closing_end_;
 	uint64_t next_offset_ = 0;
 };
 
