@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The control virtqueue handler.  It runs in the vhost worker, in QEMU's mm,
- * so it is the only code that touches guest memory.
+ * The handler of the rings that carry requests for the broker: the control
+ * virtqueue and the doorbell virtqueue (VIRTIO_HYV_F_DOORBELL_QUEUE).  Both
+ * take the same chains, validated the same way, through the same relay;
+ * each completes only the requests it took, into its own used ring.  It
+ * runs in the vhost worker, in QEMU's mm, so it is the only code that
+ * touches guest memory.
  *
  * Each run first completes what the relay has finished (broker answers, and
  * requests failed by a closed relay fd or a stopping ring), then takes new
@@ -20,6 +24,12 @@
 static pid_t hyv_vmm(struct vhost_hyv *vh)
 {
 	return vh->relay->owner_pid;
+}
+
+static enum hyv_ring hyv_ring_of(struct vhost_hyv *vh,
+				 struct vhost_virtqueue *vq)
+{
+	return vq == &vh->dbq ? HYV_RING_DOORBELL : HYV_RING_CTRL;
 }
 
 /*
@@ -76,17 +86,17 @@ static void hyv_ctrlq_deliver(struct vhost_hyv *vh, struct vhost_virtqueue *vq,
  * the guest has now.
  */
 static void hyv_ctrlq_complete(struct vhost_hyv *vh,
-			       struct vhost_virtqueue *vq)
+			       struct vhost_virtqueue *vq, enum hyv_ring ring)
 {
 	struct hyv_request *req, *tmp;
 	bool added = false;
 	LIST_HEAD(done);
 	bool more;
 
-	more = hyv_relay_take_done(vh->relay, &done, HYV_COMPLETE_BATCH);
+	more = hyv_relay_take_done(vh->relay, ring, &done, HYV_COMPLETE_BATCH);
 	list_for_each_entry_safe(req, tmp, &done, node) {
 		list_del_init(&req->node);
-		if (req->ring_gen == vh->ring_gen) {
+		if (req->ring_gen == vh->ring_gen[ring]) {
 			hyv_ctrlq_deliver(vh, vq, req);
 			added = true;
 		} else {
@@ -135,7 +145,8 @@ static int hyv_ctrlq_queue(struct vhost_hyv *vh, struct vhost_virtqueue *vq,
 	}
 
 	req->head = head;
-	req->ring_gen = vh->ring_gen;
+	req->ring = hyv_ring_of(vh, vq);
+	req->ring_gen = vh->ring_gen[req->ring];
 	req->resp_max = resp_max;
 	req->nr_resp_iov = in;
 	memcpy(req->resp_iov, vq->iov + out, in * sizeof(*req->resp_iov));
@@ -179,7 +190,8 @@ static size_t hyv_ctrlq_take(struct vhost_hyv *vh, struct vhost_virtqueue *vq,
 	return used;
 }
 
-static void hyv_ctrlq_fetch(struct vhost_hyv *vh, struct vhost_virtqueue *vq)
+static void hyv_ctrlq_fetch(struct vhost_hyv *vh, struct vhost_virtqueue *vq,
+			    enum hyv_ring ring)
 {
 	int chains = 0, total_len = 0;
 	bool added = false;
@@ -196,7 +208,7 @@ static void hyv_ctrlq_fetch(struct vhost_hyv *vh, struct vhost_virtqueue *vq)
 		 * notifications off, until requests complete: every
 		 * completion requeues this handler.
 		 */
-		if (hyv_relay_nr_requests(vh->relay) >= vq->num)
+		if (hyv_relay_nr_requests(vh->relay, ring) >= vq->num)
 			break;
 
 		head = vhost_get_vq_desc(vq, vq->iov, ARRAY_SIZE(vq->iov),
@@ -225,6 +237,7 @@ void hyv_ctrlq_handle_kick(struct vhost_work *work)
 	struct vhost_virtqueue *vq = container_of(work, struct vhost_virtqueue,
 						  poll.work);
 	struct vhost_hyv *vh = to_vhost_hyv(vq->dev);
+	enum hyv_ring ring = hyv_ring_of(vh, vq);
 
 	mutex_lock(&vq->mutex);
 
@@ -236,9 +249,9 @@ void hyv_ctrlq_handle_kick(struct vhost_work *work)
 		goto out;
 
 	/* Completions run while stopped too: stopping drains through here. */
-	hyv_ctrlq_complete(vh, vq);
+	hyv_ctrlq_complete(vh, vq, ring);
 	if (vhost_vq_get_backend(vq))
-		hyv_ctrlq_fetch(vh, vq);
+		hyv_ctrlq_fetch(vh, vq, ring);
 out:
 	mutex_unlock(&vq->mutex);
 }

@@ -36,7 +36,8 @@
 enum {
 	VHOST_HYV_FEATURES = (VHOST_FEATURES & ~(1ULL << VHOST_F_LOG_ALL)) |
 			     (1ULL << VIRTIO_F_ACCESS_PLATFORM) |
-			     (1ULL << VIRTIO_HYV_F_EVENT_QUEUE)
+			     (1ULL << VIRTIO_HYV_F_EVENT_QUEUE) |
+			     (1ULL << VIRTIO_HYV_F_DOORBELL_QUEUE)
 };
 
 enum {
@@ -80,13 +81,13 @@ static void vhost_hyv_stop_eventq(struct vhost_hyv *vh)
 }
 
 /*
- * The eventq runs only for a driver that negotiated it: a 1.0 driver does
- * not set up queue 1, whose vhost ring may still hold the addresses of an
- * earlier driver.  Its events are discarded.
+ * The eventq and the doorbellq run only for a driver that negotiated them:
+ * an older driver does not set up queues 1 and 2, whose vhost rings may
+ * still hold the addresses of an earlier driver.  Its events are discarded.
  */
 static long vhost_hyv_start(struct vhost_hyv *vh)
 {
-	bool events;
+	bool events, doorbells;
 	long err;
 
 	mutex_lock(&vh->dev.mutex);
@@ -95,21 +96,33 @@ static long vhost_hyv_start(struct vhost_hyv *vh)
 		goto out;
 
 	events = vhost_has_feature(&vh->eventq, VIRTIO_HYV_F_EVENT_QUEUE);
+	doorbells = vhost_has_feature(&vh->dbq, VIRTIO_HYV_F_DOORBELL_QUEUE);
 	if (events) {
 		err = vhost_hyv_start_vq(vh, &vh->eventq);
 		if (err)
 			goto out;
 	}
-	err = vhost_hyv_start_vq(vh, &vh->ctrlq);
-	if (err) {
-		vhost_hyv_stop_eventq(vh);
-		goto out;
+	if (doorbells) {
+		err = vhost_hyv_start_vq(vh, &vh->dbq);
+		if (err)
+			goto err_stop_eventq;
 	}
+	err = vhost_hyv_start_vq(vh, &vh->ctrlq);
+	if (err)
+		goto err_stop_dbq;
 	if (events)
 		hyv_relay_start_events(vh->relay);
 
-	/* Take the requests the guest queued while the ring was stopped. */
+	/* Take the requests the guest queued while the rings were stopped. */
 	vhost_poll_queue(&vh->ctrlq.poll);
+	if (doorbells)
+		vhost_poll_queue(&vh->dbq.poll);
+	goto out;
+
+err_stop_dbq:
+	vhost_hyv_stop_vq(&vh->dbq);
+err_stop_eventq:
+	vhost_hyv_stop_eventq(vh);
 out:
 	mutex_unlock(&vh->dev.mutex);
 	return err;
@@ -122,39 +135,48 @@ out:
 static void vhost_hyv_stop_vqs(struct vhost_hyv *vh)
 {
 	vhost_hyv_stop_vq(&vh->ctrlq);
+	vhost_hyv_stop_vq(&vh->dbq);
 	vhost_hyv_stop_eventq(vh);
 }
 
 /*
  * Gives the guest back every head it lent us before QEMU may reconfigure
- * or reset the ring: unanswered requests complete with ECONNRESET (the
+ * or reset the rings: unanswered requests complete with ECONNRESET (the
  * broker's later answers to them get -ENOENT), answered ones with their
- * answer.  The handler runs until the relay is empty or a run makes no
+ * answer.  The handlers run until the relay is empty or a run makes no
  * progress (worker killed, IOTLB miss); what is left then belongs to the old
- * ring generation and is dropped instead of completed.
- * Caller: the owner, holding dev.mutex, with the ring stopped.
+ * ring generations and is dropped instead of completed.
+ * Caller: the owner, holding dev.mutex, with the rings stopped.
  */
-static void vhost_hyv_drain_ctrlq(struct vhost_hyv *vh)
+static void vhost_hyv_drain_rings(struct vhost_hyv *vh)
 {
+	struct vhost_virtqueue *rings[HYV_NR_RINGS] = {
+		[HYV_RING_CTRL] = &vh->ctrlq,
+		[HYV_RING_DOORBELL] = &vh->dbq,
+	};
 	unsigned int left, before;
+	int ring;
 
 	hyv_relay_fail_all(vh->relay, ECONNRESET);
-	left = hyv_relay_nr_requests(vh->relay);
+	left = hyv_relay_nr_requests_all(vh->relay);
 	while (left) {
 		before = left;
-		vhost_poll_queue(&vh->ctrlq.poll);
+		for (ring = 0; ring < HYV_NR_RINGS; ring++)
+			vhost_poll_queue(&rings[ring]->poll);
 		vhost_dev_flush(&vh->dev);
-		left = hyv_relay_nr_requests(vh->relay);
+		left = hyv_relay_nr_requests_all(vh->relay);
 		if (left >= before)
 			break;
 	}
 	if (left)
-		pr_debug("vmm %d: %u requests left to the old ring\n",
+		pr_debug("vmm %d: %u requests left to the old rings\n",
 			 vh->relay->owner_pid, left);
 
-	mutex_lock(&vh->ctrlq.mutex);
-	vh->ring_gen++;
-	mutex_unlock(&vh->ctrlq.mutex);
+	for (ring = 0; ring < HYV_NR_RINGS; ring++) {
+		mutex_lock(&rings[ring]->mutex);
+		vh->ring_gen[ring]++;
+		mutex_unlock(&rings[ring]->mutex);
+	}
 }
 
 static long vhost_hyv_stop(struct vhost_hyv *vh)
@@ -165,7 +187,7 @@ static long vhost_hyv_stop(struct vhost_hyv *vh)
 	err = vhost_dev_check_owner(&vh->dev);
 	if (!err) {
 		vhost_hyv_stop_vqs(vh);
-		vhost_hyv_drain_ctrlq(vh);
+		vhost_hyv_drain_rings(vh);
 	}
 	mutex_unlock(&vh->dev.mutex);
 	return err;
@@ -173,6 +195,7 @@ static long vhost_hyv_stop(struct vhost_hyv *vh)
 
 static int vhost_hyv_open(struct inode *inode, struct file *file)
 {
+	struct vhost_poll *ring_poll[HYV_NR_RINGS];
 	struct vhost_hyv *vh;
 
 	/* Large (a virtqueue holds UIO_MAXIOV iovecs): vmalloc may serve it. */
@@ -180,15 +203,19 @@ static int vhost_hyv_open(struct inode *inode, struct file *file)
 	if (!vh)
 		return -ENOMEM;
 
-	vh->relay = hyv_relay_create(&vh->ctrlq.poll, &vh->eventq.poll,
+	ring_poll[HYV_RING_CTRL] = &vh->ctrlq.poll;
+	ring_poll[HYV_RING_DOORBELL] = &vh->dbq.poll;
+	vh->relay = hyv_relay_create(ring_poll, &vh->eventq.poll,
 				     task_tgid_nr(current));
 	if (!vh->relay)
 		goto err_free_vh;
 
 	vh->vqs[VIRTIO_HYV_VQ_CTRL] = &vh->ctrlq;
 	vh->vqs[VIRTIO_HYV_VQ_EVENT] = &vh->eventq;
+	vh->vqs[VIRTIO_HYV_VQ_DOORBELL] = &vh->dbq;
 	vh->ctrlq.handle_kick = hyv_ctrlq_handle_kick;
 	vh->eventq.handle_kick = hyv_eventq_handle_kick;
+	vh->dbq.handle_kick = hyv_ctrlq_handle_kick;
 	vhost_dev_init(&vh->dev, vh->vqs, ARRAY_SIZE(vh->vqs), UIO_MAXIOV,
 		       VHOST_HYV_PKT_WEIGHT, VHOST_HYV_WEIGHT, true, NULL);
 
@@ -246,7 +273,7 @@ static long vhost_hyv_reset_owner(struct vhost_hyv *vh)
 	}
 
 	vhost_hyv_stop_vqs(vh);
-	vhost_hyv_drain_ctrlq(vh);
+	vhost_hyv_drain_rings(vh);
 	vhost_dev_stop(&vh->dev);
 	vhost_dev_reset_owner(&vh->dev, umem);
 out:
@@ -262,6 +289,10 @@ static long vhost_hyv_set_features(struct vhost_hyv *vh, u64 features)
 
 	if (features & ~(u64)VHOST_HYV_FEATURES)
 		return -EOPNOTSUPP;
+	/* The doorbellq comes after the eventq: queue 2 needs queue 1. */
+	if ((features & (1ULL << VIRTIO_HYV_F_DOORBELL_QUEUE)) &&
+	    !(features & (1ULL << VIRTIO_HYV_F_EVENT_QUEUE)))
+		return -EINVAL;
 
 	mutex_lock(&vh->dev.mutex);
 	err = hyv_vhost_set_device_iotlb(&vh->dev, iotlb);

@@ -47,11 +47,12 @@ void hyv_request_put(struct hyv_request *req)
 	kref_put(&req->ref, hyv_request_free);
 }
 
-struct hyv_relay *hyv_relay_create(struct vhost_poll *ctrlq_poll,
+struct hyv_relay *hyv_relay_create(struct vhost_poll **ring_poll,
 				   struct vhost_poll *eventq_poll,
 				   pid_t owner_pid)
 {
 	struct hyv_relay *relay;
+	int ring;
 
 	/* The kept events make it larger than two pages. */
 	relay = kvzalloc(sizeof(*relay), GFP_KERNEL_ACCOUNT);
@@ -61,11 +62,13 @@ struct hyv_relay *hyv_relay_create(struct vhost_poll *ctrlq_poll,
 	kref_init(&relay->ref);
 	spin_lock_init(&relay->lock);
 	init_waitqueue_head(&relay->readers);
-	relay->ctrlq_poll = ctrlq_poll;
+	for (ring = 0; ring < HYV_NR_RINGS; ring++) {
+		relay->ring_poll[ring] = ring_poll[ring];
+		INIT_LIST_HEAD(&relay->pending[ring]);
+		INIT_LIST_HEAD(&relay->done[ring]);
+	}
 	relay->eventq_poll = eventq_poll;
 	relay->owner_pid = owner_pid;
-	INIT_LIST_HEAD(&relay->pending);
-	INIT_LIST_HEAD(&relay->done);
 	hash_init(relay->inflight);
 	return relay;
 }
@@ -75,7 +78,8 @@ static void hyv_relay_free(struct kref *ref)
 	struct hyv_relay *relay = container_of(ref, struct hyv_relay, ref);
 
 	/* Both owners detached, and each detach empties the relay. */
-	WARN_ON(relay->nr_requests);
+	WARN_ON(relay->nr_requests[HYV_RING_CTRL] ||
+		relay->nr_requests[HYV_RING_DOORBELL]);
 	kvfree(relay);
 }
 
@@ -86,16 +90,16 @@ void hyv_relay_put(struct hyv_relay *relay)
 
 static bool hyv_relay_device_gone(struct hyv_relay *relay)
 {
-	return !relay->ctrlq_poll;
+	return !relay->ring_poll[HYV_RING_CTRL];
 }
 
-/* Runs the control queue handler so that it completes the done list. */
-static void hyv_relay_kick_ctrlq(struct hyv_relay *relay)
+/* Runs @ring's handler so that it completes its done list. */
+static void hyv_relay_kick_ring(struct hyv_relay *relay, enum hyv_ring ring)
 {
 	lockdep_assert_held(&relay->lock);
 
 	if (!hyv_relay_device_gone(relay))
-		vhost_poll_queue(relay->ctrlq_poll);
+		vhost_poll_queue(relay->ring_poll[ring]);
 }
 
 static struct hyv_relay_event *hyv_relay_event_at(struct hyv_relay *relay,
@@ -190,14 +194,18 @@ void hyv_relay_detach_device(struct hyv_relay *relay)
 	struct hyv_request *req, *tmp;
 	struct hlist_node *next;
 	LIST_HEAD(dropped);
-	int bkt;
+	int bkt, ring;
 
 	spin_lock(&relay->lock);
-	WRITE_ONCE(relay->ctrlq_poll, NULL);
+	WRITE_ONCE(relay->ring_poll[HYV_RING_CTRL], NULL);
+	relay->ring_poll[HYV_RING_DOORBELL] = NULL;
 	relay->eventq_poll = NULL;
 	hyv_relay_stop_events_locked(relay);
-	list_splice_init(&relay->pending, &dropped);
-	list_splice_tail_init(&relay->done, &dropped);
+	for (ring = 0; ring < HYV_NR_RINGS; ring++) {
+		list_splice_tail_init(&relay->pending[ring], &dropped);
+		list_splice_tail_init(&relay->done[ring], &dropped);
+		relay->nr_requests[ring] = 0;
+	}
 	hash_for_each_safe(relay->inflight, bkt, next, req, inflight_node) {
 		hash_del(&req->inflight_node);
 		list_add_tail(&req->node, &dropped);
@@ -206,7 +214,6 @@ void hyv_relay_detach_device(struct hyv_relay *relay)
 		req->state = HYV_REQ_DETACHED;
 		trace_vhost_hyv_request_dropped(relay->owner_pid, req);
 	}
-	relay->nr_requests = 0;
 	spin_unlock(&relay->lock);
 
 	wake_up_interruptible_poll(&relay->readers, EPOLLHUP);
@@ -240,29 +247,34 @@ static void hyv_relay_fail_locked(struct hyv_relay *relay,
 {
 	req->status = status;
 	req->state = HYV_REQ_DONE;
-	list_add_tail(&req->node, &relay->done);
+	list_add_tail(&req->node, &relay->done[req->ring]);
 }
 
-static bool hyv_relay_fail_all_locked(struct hyv_relay *relay, u32 status)
+/* Fails what the broker has not answered; kicks the rings that got some. */
+static void hyv_relay_fail_all_locked(struct hyv_relay *relay, u32 status)
 {
+	bool failed[HYV_NR_RINGS] = {};
 	struct hyv_request *req, *tmp;
 	struct hlist_node *next;
-	bool failed = false;
-	int bkt;
+	int bkt, ring;
 
 	lockdep_assert_held(&relay->lock);
 
 	hash_for_each_safe(relay->inflight, bkt, next, req, inflight_node) {
 		hash_del(&req->inflight_node);
 		hyv_relay_fail_locked(relay, req, status);
-		failed = true;
+		failed[req->ring] = true;
 	}
-	list_for_each_entry_safe(req, tmp, &relay->pending, node) {
-		list_del(&req->node);
-		hyv_relay_fail_locked(relay, req, status);
-		failed = true;
+	for (ring = 0; ring < HYV_NR_RINGS; ring++) {
+		list_for_each_entry_safe(req, tmp, &relay->pending[ring],
+					 node) {
+			list_del(&req->node);
+			hyv_relay_fail_locked(relay, req, status);
+			failed[ring] = true;
+		}
+		if (failed[ring])
+			hyv_relay_kick_ring(relay, ring);
 	}
-	return failed;
 }
 
 /*
@@ -273,8 +285,7 @@ static bool hyv_relay_fail_all_locked(struct hyv_relay *relay, u32 status)
 void hyv_relay_fail_all(struct hyv_relay *relay, u32 status)
 {
 	spin_lock(&relay->lock);
-	if (hyv_relay_fail_all_locked(relay, status))
-		hyv_relay_kick_ctrlq(relay);
+	hyv_relay_fail_all_locked(relay, status);
 	spin_unlock(&relay->lock);
 }
 
@@ -288,20 +299,32 @@ void hyv_relay_detach_file(struct hyv_relay *relay)
 {
 	spin_lock(&relay->lock);
 	relay->file_open = false;
-	if (hyv_relay_fail_all_locked(relay, ECONNRESET))
-		hyv_relay_kick_ctrlq(relay);
+	hyv_relay_fail_all_locked(relay, ECONNRESET);
 	hyv_relay_broker_down_locked(relay);
 	spin_unlock(&relay->lock);
 
 	hyv_relay_put(relay);
 }
 
-unsigned int hyv_relay_nr_requests(struct hyv_relay *relay)
+unsigned int hyv_relay_nr_requests(struct hyv_relay *relay,
+				   enum hyv_ring ring)
 {
 	unsigned int nr;
 
 	spin_lock(&relay->lock);
-	nr = relay->nr_requests;
+	nr = relay->nr_requests[ring];
+	spin_unlock(&relay->lock);
+	return nr;
+}
+
+unsigned int hyv_relay_nr_requests_all(struct hyv_relay *relay)
+{
+	unsigned int nr = 0;
+	int ring;
+
+	spin_lock(&relay->lock);
+	for (ring = 0; ring < HYV_NR_RINGS; ring++)
+		nr += relay->nr_requests[ring];
 	spin_unlock(&relay->lock);
 	return nr;
 }
@@ -319,8 +342,8 @@ int hyv_relay_submit(struct hyv_relay *relay, struct hyv_request *req)
 	}
 	req->id = ++relay->last_id;
 	req->state = HYV_REQ_PENDING;
-	list_add_tail(&req->node, &relay->pending);
-	relay->nr_requests++;
+	list_add_tail(&req->node, &relay->pending[req->ring]);
+	relay->nr_requests[req->ring]++;
 	trace_vhost_hyv_request_queued(relay->owner_pid, req);
 	spin_unlock(&relay->lock);
 
@@ -332,36 +355,57 @@ int hyv_relay_submit(struct hyv_relay *relay, struct hyv_request *req)
  * Moves up to @max done requests to @list, with their references, for the
  * control queue handler to complete.  Returns whether more are left.
  */
-bool hyv_relay_take_done(struct hyv_relay *relay, struct list_head *list,
-			 unsigned int max)
+bool hyv_relay_take_done(struct hyv_relay *relay, enum hyv_ring ring,
+			 struct list_head *list, unsigned int max)
 {
 	struct hyv_request *req, *tmp;
 	bool more;
 
 	spin_lock(&relay->lock);
-	list_for_each_entry_safe(req, tmp, &relay->done, node) {
+	list_for_each_entry_safe(req, tmp, &relay->done[ring], node) {
 		if (!max--)
 			break;
 		req->state = HYV_REQ_DETACHED;
 		list_move_tail(&req->node, list);
-		relay->nr_requests--;
+		relay->nr_requests[ring]--;
 	}
-	more = !list_empty(&relay->done);
+	more = !list_empty(&relay->done[ring]);
 	spin_unlock(&relay->lock);
 	return more;
+}
+
+static bool hyv_relay_pending(struct hyv_relay *relay)
+{
+	return !list_empty(&relay->pending[HYV_RING_DOORBELL]) ||
+	       !list_empty(&relay->pending[HYV_RING_CTRL]);
 }
 
 static bool hyv_relay_readable(struct hyv_relay *relay)
 {
 	/* Unlocked hint for wait_event; hyv_relay_claim() checks again. */
-	return !list_empty(&relay->pending) ||
-	       !READ_ONCE(relay->ctrlq_poll);
+	return hyv_relay_pending(relay) ||
+	       !READ_ONCE(relay->ring_poll[HYV_RING_CTRL]);
 }
 
 /*
- * Takes the oldest pending request for a reader and makes it in flight.
- * On success *reqp holds a reference the reader must put (or hand to
- * hyv_relay_unclaim()); *reqp is NULL once the device is gone (EOF).
+ * Doorbells go first: each one stands for work requests the guest already
+ * posted and waits for, while a control request behind it may take the
+ * broker long (a CREATE_QP, a REG_MR of many pages).
+ */
+static struct hyv_request *hyv_relay_first_pending(struct hyv_relay *relay)
+{
+	struct list_head *list = &relay->pending[HYV_RING_DOORBELL];
+
+	if (list_empty(list))
+		list = &relay->pending[HYV_RING_CTRL];
+	return list_first_entry(list, struct hyv_request, node);
+}
+
+/*
+ * Takes the oldest pending request for a reader, doorbells first, and
+ * makes it in flight.  On success *reqp holds a reference the reader must
+ * put (or hand to hyv_relay_unclaim()); *reqp is NULL once the device is
+ * gone (EOF).
  */
 int hyv_relay_claim(struct hyv_relay *relay, bool nonblock,
 		    struct hyv_request **reqp)
@@ -371,7 +415,7 @@ int hyv_relay_claim(struct hyv_relay *relay, bool nonblock,
 
 	*reqp = NULL;
 	spin_lock(&relay->lock);
-	while (list_empty(&relay->pending) && !hyv_relay_device_gone(relay)) {
+	while (!hyv_relay_pending(relay) && !hyv_relay_device_gone(relay)) {
 		spin_unlock(&relay->lock);
 		if (nonblock)
 			return -EAGAIN;
@@ -383,8 +427,7 @@ int hyv_relay_claim(struct hyv_relay *relay, bool nonblock,
 	}
 
 	if (!hyv_relay_device_gone(relay)) {
-		req = list_first_entry(&relay->pending, struct hyv_request,
-				       node);
+		req = hyv_relay_first_pending(relay);
 		list_del_init(&req->node);
 		req->state = HYV_REQ_INFLIGHT;
 		hash_add(relay->inflight, &req->inflight_node, req->id);
@@ -409,7 +452,7 @@ void hyv_relay_unclaim(struct hyv_relay *relay, struct hyv_request *req)
 	if (req->state == HYV_REQ_INFLIGHT) {
 		hash_del(&req->inflight_node);
 		req->state = HYV_REQ_PENDING;
-		list_add(&req->node, &relay->pending);
+		list_add(&req->node, &relay->pending[req->ring]);
 		requeued = true;
 	}
 	spin_unlock(&relay->lock);
@@ -457,8 +500,8 @@ int hyv_relay_answer(struct hyv_relay *relay, u64 id, void *resp,
 		req->resp = resp;
 		req->resp_len = resp_len;
 		req->state = HYV_REQ_DONE;
-		list_add_tail(&req->node, &relay->done);
-		hyv_relay_kick_ctrlq(relay);
+		list_add_tail(&req->node, &relay->done[req->ring]);
+		hyv_relay_kick_ring(relay, req->ring);
 	}
 	spin_unlock(&relay->lock);
 	return err;
@@ -471,7 +514,7 @@ __poll_t hyv_relay_poll_mask(struct hyv_relay *relay)
 	spin_lock(&relay->lock);
 	if (hyv_relay_device_gone(relay))
 		mask |= EPOLLHUP;
-	else if (!list_empty(&relay->pending))
+	else if (hyv_relay_pending(relay))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	spin_unlock(&relay->lock);
 	return mask;

@@ -21,17 +21,22 @@ DECLARE_EVENT_CLASS(vhost_hyv_request,
 		    TP_ARGS(vmm, req),
 		    TP_STRUCT__entry(__field(pid_t, vmm)
 				     __field(u64, id)
+				     __field(bool, doorbell)
 				     __field(unsigned int, head)
 				     __field(u32, req_len)
 				     __field(u32, resp_max)),
 		    TP_fast_assign(__entry->vmm = vmm;
 				   __entry->id = req->id;
+				   __entry->doorbell =
+					req->ring == HYV_RING_DOORBELL;
 				   __entry->head = req->head;
 				   __entry->req_len = req->req_len;
 				   __entry->resp_max = req->resp_max;),
-		    TP_printk("vmm=%d id=%llu head=%u req_len=%u resp_max=%u",
-			      __entry->vmm, __entry->id, __entry->head,
-			      __entry->req_len, __entry->resp_max)
+		    TP_printk("vmm=%d id=%llu ring=%s head=%u req_len=%u resp_max=%u",
+			      __entry->vmm, __entry->id,
+			      __entry->doorbell ? "doorbellq" : "ctrlq",
+			      __entry->head, __entry->req_len,
+			      __entry->resp_max)
 );
 
 /* The chain was valid and is now waiting for the broker. */

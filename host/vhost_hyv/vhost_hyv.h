@@ -6,7 +6,7 @@
  * Objects and lifetimes
  * ---------------------
  * struct vhost_hyv is one open /dev/vhost-hyv: the vhost device with the
- * control virtqueue and the event virtqueue.  QEMU owns it.  It holds one
+ * control, event and doorbell virtqueues.  QEMU owns it.  It holds one
  * reference to the relay.
  *
  * struct hyv_relay is what passes between the device and the broker: the
@@ -20,17 +20,20 @@
  * addresses, only usable in the vhost worker, which runs in QEMU's mm).
  * While on the relay it is in exactly one state:
  *
- *   PENDING  --read()-->  INFLIGHT  --write()-->  DONE  --ctrlq handler-->
+ *   PENDING  --read()-->  INFLIGHT  --write()-->  DONE  --ring handler-->
  *   (pending list)        (inflight table)        (done list)   used ring
+ *
+ * Each request ring (ctrlq, doorbellq) has its own pending and done list;
+ * read() takes from the doorbellq's pending list first.
  *
  * A closed relay fd or a stopped virtqueue moves PENDING and INFLIGHT
  * requests to DONE with an error status; a released device frees them.
  * The relay's list membership owns one reference; read() holds a second one
  * while it copies a request out without the lock.
  *
- * Ring generations: a request is completed into the used ring only if the
+ * Ring generations: a request is completed into the used ring only if its
  * ring has not been stopped since the request was taken from it
- * (req->ring_gen == vh->ring_gen).  Stopping drains what it can into the old
+ * (req->ring_gen == vh->ring_gen[req->ring]).  Stopping drains what it can into the old
  * ring and then advances the generation, so a late answer can never land
  * in a ring the guest has since reset and rebuilt.
  *
@@ -52,8 +55,9 @@
  * Lock order: vhost_dev.mutex -> vhost_virtqueue.mutex -> hyv_relay.lock.
  *
  * vhost_dev.mutex   ioctls and the start/stop/reset paths.
- * ctrlq.mutex       the ring, the backend pointer, vh->ring_gen, and the
- *                   requests the handler has taken off the done list.
+ * ctrlq.mutex,      the ring, the backend pointer, the ring's
+ * dbq.mutex         vh->ring_gen[], and the requests the handler has taken
+ *                   off the ring's done list.
  * eventq.mutex      the ring and the backend pointer.
  * hyv_relay.lock    (spinlock, innermost) every list, the inflight table,
  *                   every hyv_request.state, the kept events, the relay's
@@ -88,13 +92,25 @@
 #define VHOST_HYV_PKT_WEIGHT	256
 #define VHOST_HYV_WEIGHT	0x80000
 
+/*
+ * The rings whose chains are requests for the broker: the ctrlq and the
+ * doorbellq.  Each has its own pending and done lists on the relay and its
+ * own generation; a request remembers which one it came from.
+ */
+enum hyv_ring {
+	HYV_RING_CTRL,
+	HYV_RING_DOORBELL,
+	HYV_NR_RINGS
+};
+
 struct vhost_hyv {
 	struct vhost_dev dev;
 	struct vhost_virtqueue ctrlq;
 	struct vhost_virtqueue eventq;
+	struct vhost_virtqueue dbq;
 	struct vhost_virtqueue *vqs[VIRTIO_HYV_NUM_VQS];
 	struct hyv_relay *relay;
-	u64 ring_gen;		/* ctrlq.mutex */
+	u64 ring_gen[HYV_NR_RINGS];	/* each under its ring's vq mutex */
 };
 
 static inline struct vhost_hyv *to_vhost_hyv(struct vhost_dev *dev)
@@ -115,6 +131,7 @@ struct hyv_request {
 	struct list_head node;		/* pending or done list */
 	struct hlist_node inflight_node;
 	u64 id;				/* unique per relay, never reused */
+	enum hyv_ring ring;		/* the ring it came from */
 	u64 ring_gen;
 	unsigned int head;
 	unsigned int nr_resp_iov;
@@ -148,15 +165,17 @@ struct hyv_relay {
 	struct kref ref;
 	spinlock_t lock;		/* see the lock rules above */
 	wait_queue_head_t readers;
-	struct vhost_poll *ctrlq_poll;	/* NULL once the device is gone */
-	struct vhost_poll *eventq_poll;	/* NULL once the device is gone */
+	/* The request rings' and the eventq's polls: NULL once the device is gone. */
+	struct vhost_poll *ring_poll[HYV_NR_RINGS];
+	struct vhost_poll *eventq_poll;
 	pid_t owner_pid;		/* of the VMM that opened the device */
 	bool file_open;
 	bool events_running;		/* events are kept, not discarded */
 	u64 last_id;
-	unsigned int nr_requests;	/* pending + inflight + done */
-	struct list_head pending;
-	struct list_head done;
+	/* Per ring: pending + inflight + done. */
+	unsigned int nr_requests[HYV_NR_RINGS];
+	struct list_head pending[HYV_NR_RINGS];
+	struct list_head done[HYV_NR_RINGS];
 	DECLARE_HASHTABLE(inflight, HYV_RELAY_INFLIGHT_BITS);
 	u64 next_event_seq;
 	unsigned int first_event;	/* slot of the oldest kept event */
@@ -168,18 +187,20 @@ struct hyv_relay {
 struct hyv_request *hyv_request_alloc(u32 req_len);
 void hyv_request_put(struct hyv_request *req);
 
-struct hyv_relay *hyv_relay_create(struct vhost_poll *ctrlq_poll,
+struct hyv_relay *hyv_relay_create(struct vhost_poll **ring_poll,
 				   struct vhost_poll *eventq_poll,
 				   pid_t owner_pid);
 void hyv_relay_put(struct hyv_relay *relay);
 void hyv_relay_detach_device(struct hyv_relay *relay);
 int hyv_relay_attach_file(struct hyv_relay *relay);
 void hyv_relay_detach_file(struct hyv_relay *relay);
-unsigned int hyv_relay_nr_requests(struct hyv_relay *relay);
+unsigned int hyv_relay_nr_requests(struct hyv_relay *relay,
+				   enum hyv_ring ring);
+unsigned int hyv_relay_nr_requests_all(struct hyv_relay *relay);
 int hyv_relay_submit(struct hyv_relay *relay, struct hyv_request *req);
 void hyv_relay_fail_all(struct hyv_relay *relay, u32 status);
-bool hyv_relay_take_done(struct hyv_relay *relay, struct list_head *list,
-			 unsigned int max);
+bool hyv_relay_take_done(struct hyv_relay *relay, enum hyv_ring ring,
+			 struct list_head *list, unsigned int max);
 int hyv_relay_claim(struct hyv_relay *relay, bool nonblock,
 		    struct hyv_request **reqp);
 void hyv_relay_unclaim(struct hyv_relay *relay, struct hyv_request *req);
@@ -197,7 +218,7 @@ void hyv_relay_pop_event(struct hyv_relay *relay);
 /* relay_file.c */
 int hyv_relay_file_create(struct hyv_relay *relay);
 
-/* ctrlq.c */
+/* ctrlq.c: the ctrlq's and the doorbellq's handler */
 void hyv_ctrlq_handle_kick(struct vhost_work *work);
 
 /* eventq.c */
