@@ -205,7 +205,7 @@ static int vhost_hyv_open(struct inode *inode, struct file *file)
 
 	ring_poll[HYV_RING_CTRL] = &vh->ctrlq.poll;
 	ring_poll[HYV_RING_DOORBELL] = &vh->dbq.poll;
-	vh->relay = hyv_relay_create(ring_poll, &vh->eventq.poll,
+	vh->relay = hyv_relay_create(&vh->dev, ring_poll, &vh->eventq.poll,
 				     task_tgid_nr(current));
 	if (!vh->relay)
 		goto err_free_vh;
@@ -341,6 +341,8 @@ static long vhost_hyv_ioctl(struct file *file, unsigned int ioctl,
 		return running ? vhost_hyv_start(vh) : vhost_hyv_stop(vh);
 	case VHOST_HYV_GET_RELAY:
 		return vhost_hyv_get_relay(vh);
+	case VHOST_HYV_SET_SHM:
+		return hyv_shm_set(vh->relay, file, argp);
 	case VHOST_RESET_OWNER:
 		return vhost_hyv_reset_owner(vh);
 	case VHOST_GET_FEATURES:
@@ -400,6 +402,14 @@ static __poll_t vhost_hyv_chr_poll(struct file *file, poll_table *wait)
 	return vhost_chr_poll(file, &vh->dev, wait);
 }
 
+/* QEMU maps shared-memory region 0 (VHOST_HYV_SET_SHM). */
+static int vhost_hyv_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct vhost_hyv *vh = file->private_data;
+
+	return hyv_shm_mmap(vh->relay, vma);
+}
+
 static const struct file_operations vhost_hyv_fops = {
 	.owner		= THIS_MODULE,
 	.open		= vhost_hyv_open,
@@ -410,6 +420,7 @@ static const struct file_operations vhost_hyv_fops = {
 	.read_iter	= vhost_hyv_chr_read_iter,
 	.write_iter	= vhost_hyv_chr_write_iter,
 	.poll		= vhost_hyv_chr_poll,
+	.mmap		= vhost_hyv_mmap,
 };
 
 static struct miscdevice vhost_hyv_misc = {

@@ -47,7 +47,8 @@ void hyv_request_put(struct hyv_request *req)
 	kref_put(&req->ref, hyv_request_free);
 }
 
-struct hyv_relay *hyv_relay_create(struct vhost_poll **ring_poll,
+struct hyv_relay *hyv_relay_create(struct vhost_dev *dev,
+				   struct vhost_poll **ring_poll,
 				   struct vhost_poll *eventq_poll,
 				   pid_t owner_pid)
 {
@@ -69,6 +70,11 @@ struct hyv_relay *hyv_relay_create(struct vhost_poll **ring_poll,
 	}
 	relay->eventq_poll = eventq_poll;
 	relay->owner_pid = owner_pid;
+	hyv_shm_init(&relay->shm);
+	mutex_init(&relay->dev_lock);
+	relay->dev = dev;
+	mutex_init(&relay->map_lock);
+	INIT_LIST_HEAD(&relay->windows);
 	hash_init(relay->inflight);
 	return relay;
 }
@@ -80,6 +86,8 @@ static void hyv_relay_free(struct kref *ref)
 	/* Both owners detached, and each detach empties the relay. */
 	WARN_ON(relay->nr_requests[HYV_RING_CTRL] ||
 		relay->nr_requests[HYV_RING_DOORBELL]);
+	WARN_ON(!list_empty(&relay->windows) ||
+		!list_empty(&relay->shm.maps));
 	kvfree(relay);
 }
 
@@ -195,6 +203,12 @@ void hyv_relay_detach_device(struct hyv_relay *relay)
 	struct hlist_node *next;
 	LIST_HEAD(dropped);
 	int bkt, ring;
+
+	/* MAP_GUEST translates through the device: not any more. */
+	mutex_lock(&relay->dev_lock);
+	relay->dev = NULL;
+	mutex_unlock(&relay->dev_lock);
+	hyv_shm_device_gone(relay);
 
 	spin_lock(&relay->lock);
 	WRITE_ONCE(relay->ring_poll[HYV_RING_CTRL], NULL);

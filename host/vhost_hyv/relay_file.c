@@ -110,9 +110,55 @@ static __poll_t hyv_relay_poll(struct file *file, poll_table *wait)
 	return hyv_relay_poll_mask(relay);
 }
 
+static long hyv_relay_stats_ioctl(struct hyv_relay *relay,
+				  struct vhost_hyv_relay_stats __user *argp)
+{
+	struct vhost_hyv_relay_stats st = {};
+
+	hyv_guest_map_stats(relay, &st);
+	hyv_shm_stats(relay, &st);
+	return copy_to_user(argp, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+/* The broker's memory requests; see vhost_hyv.h for the objects. */
+static long hyv_relay_ioctl(struct file *file, unsigned int ioctl,
+			    unsigned long arg)
+{
+	struct hyv_relay *relay = file->private_data;
+	void __user *argp = (void __user *)arg;
+
+	switch (ioctl) {
+	case VHOST_HYV_RELAY_SHM_MAP:
+		return hyv_shm_map_ioctl(relay, argp);
+	case VHOST_HYV_RELAY_SHM_UNMAP:
+		return hyv_shm_unmap_ioctl(relay, argp);
+	case VHOST_HYV_RELAY_MAP_GUEST:
+		return hyv_guest_map_ioctl(relay, argp);
+	case VHOST_HYV_RELAY_UNMAP_GUEST:
+		return hyv_guest_unmap_ioctl(relay, argp);
+	case VHOST_HYV_RELAY_GET_STATS:
+		return hyv_relay_stats_ioctl(relay, argp);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static int hyv_relay_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	return hyv_guest_map_mmap(file->private_data, vma);
+}
+
+/*
+ * No mapping of this file is left (each holds it): every window and every
+ * shm map of the broker goes, then the broker itself.
+ */
 static int hyv_relay_release(struct inode *inode, struct file *file)
 {
-	hyv_relay_detach_file(file->private_data);
+	struct hyv_relay *relay = file->private_data;
+
+	hyv_guest_unmap_all(relay);
+	hyv_shm_unmap_all(relay);
+	hyv_relay_detach_file(relay);
 	return 0;
 }
 
@@ -122,6 +168,9 @@ static const struct file_operations hyv_relay_fops = {
 	.read_iter	= hyv_relay_read_iter,
 	.write_iter	= hyv_relay_write_iter,
 	.poll		= hyv_relay_poll,
+	.unlocked_ioctl	= hyv_relay_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.mmap		= hyv_relay_mmap,
 	.llseek		= noop_llseek,
 };
 

@@ -179,6 +179,39 @@ TRACE_EVENT(vhost_hyv_event_buffer_rejected,
 		      __entry->head, __entry->out, __entry->in, __entry->len)
 );
 
+DECLARE_EVENT_CLASS(vhost_hyv_mem,
+		    TP_PROTO(pid_t vmm, u64 offset, unsigned long nr_pages),
+		    TP_ARGS(vmm, offset, nr_pages),
+		    TP_STRUCT__entry(__field(pid_t, vmm)
+				     __field(u64, offset)
+				     __field(unsigned long, nr_pages)),
+		    TP_fast_assign(__entry->vmm = vmm;
+				   __entry->offset = offset;
+				   __entry->nr_pages = nr_pages;),
+		    TP_printk("vmm=%d offset=%#llx pages=%lu", __entry->vmm,
+			      __entry->offset, __entry->nr_pages)
+);
+
+/* The broker placed pages in shared-memory region 0 at @offset. */
+DEFINE_EVENT(vhost_hyv_mem, vhost_hyv_shm_map,
+	     TP_PROTO(pid_t vmm, u64 offset, unsigned long nr_pages),
+	     TP_ARGS(vmm, offset, nr_pages));
+
+/* They left the region (SHM_UNMAP, relay fd or device closed). */
+DEFINE_EVENT(vhost_hyv_mem, vhost_hyv_shm_unmap,
+	     TP_PROTO(pid_t vmm, u64 offset, unsigned long nr_pages),
+	     TP_ARGS(vmm, offset, nr_pages));
+
+/* Guest pages were pinned as the relay fd's window at @offset. */
+DEFINE_EVENT(vhost_hyv_mem, vhost_hyv_guest_map,
+	     TP_PROTO(pid_t vmm, u64 offset, unsigned long nr_pages),
+	     TP_ARGS(vmm, offset, nr_pages));
+
+/* The window was unpinned (UNMAP_GUEST or relay fd closed). */
+DEFINE_EVENT(vhost_hyv_mem, vhost_hyv_guest_unmap,
+	     TP_PROTO(pid_t vmm, u64 offset, unsigned long nr_pages),
+	     TP_ARGS(vmm, offset, nr_pages));
+
 #endif /* _VHOST_HYV_TRACE_H */
 
 /* Out-of-tree: the header is found through CFLAGS_trace.o := -I$(src). */

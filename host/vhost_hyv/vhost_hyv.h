@@ -50,9 +50,41 @@
  * backend is cleared under eventq.mutex first), so what the handler peeked
  * at is still the oldest event when it pops it.
  *
+ * Memory (shm.c, guest_map.c) lives on the relay too, because the relay
+ * fd's ioctls create it and either end may close first:
+ *
+ * - struct hyv_shm is shared-memory region 0: QEMU sizes it once
+ *   (VHOST_HYV_SET_SHM) and maps the vhost fd at shm.mmap_offset, an offset
+ *   no other open /dev/vhost-hyv uses (an ida slot of 2^40 bytes), so that
+ *   unmap_mapping_range() on the device inode's shared mapping reaches only
+ *   this VM's mappings.  The broker places pinned pages of its own mappings
+ *   in it (struct hyv_shm_map); faults insert them, or the scratch page in
+ *   holes.  SHM_UNMAP zaps the range in every mapping of the region, then
+ *   unpins.  A closed relay fd unmaps every shm map the same way; a
+ *   released device (no mapping of the region can exist any more: each
+ *   holds the file) unpins them and the region is gone for good.
+ * - struct hyv_window is one VHOST_HYV_RELAY_MAP_GUEST: pinned guest pages
+ *   the broker maps from the relay fd at win->offset (unique per relay,
+ *   never reused).  Pinned until UNMAP_GUEST or until the relay fd closes
+ *   (which also happens only once the broker's mappings are gone); a
+ *   broker's mapping holds its own page references.
+ *
  * Lock rules
  * ----------
  * Lock order: vhost_dev.mutex -> vhost_virtqueue.mutex -> hyv_relay.lock.
+ * Memory:     hyv_relay.dev_lock -> vhost_dev.mutex -> mmap_lock (QEMU's)
+ *             -> hyv_shm.lock -> i_mmap_rwsem;  mmap_lock (broker's)
+ *             -> hyv_relay.map_lock.
+ * No mmap_lock is taken under hyv_shm.lock or map_lock: SHM_MAP pins the
+ * broker's pages first, MAP_GUEST pins under dev_lock only.
+ *
+ * hyv_relay.dev_lock (mutex) relay->dev, the device MAP_GUEST translates
+ *                   through; NULL once the device is released.
+ * hyv_shm.lock      (mutex) the region's size, maps and counters, and the
+ *                   scratch page; held across inserting a page in a fault
+ *                   and across zapping, so that no fault can map a page
+ *                   being unmapped.
+ * hyv_relay.map_lock (mutex) the windows list and its counters.
  *
  * vhost_dev.mutex   ioctls and the start/stop/reset paths.
  * ctrlq.mutex,      the ring, the backend pointer, the ring's
@@ -75,6 +107,7 @@
 #include <linux/hashtable.h>
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/uio.h>
@@ -161,6 +194,35 @@ enum hyv_event_drop {
 	HYV_EVENT_DROP_REDUNDANT,	/* BROKER_DOWN after an undelivered one */
 };
 
+/* Shared-memory region 0 (shm.c); see above. */
+struct hyv_shm {
+	struct mutex lock;		/* see the lock rules above */
+	u64 size;			/* 0: not set up, or device gone */
+	u64 mmap_offset;		/* in the vhost fd */
+	int slot;			/* ida slot behind mmap_offset, or -1 */
+	struct page *scratch;		/* what holes read as */
+	struct address_space *mapping;	/* of QEMU's vhost fd */
+	struct list_head maps;		/* struct hyv_shm_map, by offset */
+	unsigned int nr_maps;
+	u64 nr_pages;
+};
+
+struct hyv_shm_map {
+	struct list_head node;
+	u64 offset;			/* in the region, page-aligned */
+	unsigned long nr_pages;
+	struct page **pages;		/* pinned */
+};
+
+/* A MAP_GUEST window (guest_map.c). */
+struct hyv_window {
+	struct list_head node;
+	u64 offset;			/* in the relay fd */
+	unsigned long nr_pages;
+	bool writable;
+	struct page **pages;		/* pinned */
+};
+
 struct hyv_relay {
 	struct kref ref;
 	spinlock_t lock;		/* see the lock rules above */
@@ -181,13 +243,23 @@ struct hyv_relay {
 	unsigned int first_event;	/* slot of the oldest kept event */
 	unsigned int nr_events;		/* kept events */
 	struct hyv_relay_event events[HYV_RELAY_EVENT_SLOTS];
+
+	struct hyv_shm shm;
+	struct mutex dev_lock;		/* see the lock rules above */
+	struct vhost_dev *dev;		/* dev_lock */
+	struct mutex map_lock;		/* see the lock rules above */
+	struct list_head windows;	/* map_lock */
+	u64 next_window_offset;		/* map_lock */
+	unsigned int nr_windows;	/* map_lock */
+	u64 nr_window_pages;		/* map_lock */
 };
 
 /* relay.c */
 struct hyv_request *hyv_request_alloc(u32 req_len);
 void hyv_request_put(struct hyv_request *req);
 
-struct hyv_relay *hyv_relay_create(struct vhost_poll **ring_poll,
+struct hyv_relay *hyv_relay_create(struct vhost_dev *dev,
+				   struct vhost_poll **ring_poll,
 				   struct vhost_poll *eventq_poll,
 				   pid_t owner_pid);
 void hyv_relay_put(struct hyv_relay *relay);
@@ -217,6 +289,27 @@ void hyv_relay_pop_event(struct hyv_relay *relay);
 
 /* relay_file.c */
 int hyv_relay_file_create(struct hyv_relay *relay);
+
+/* shm.c */
+void hyv_shm_init(struct hyv_shm *shm);
+long hyv_shm_set(struct hyv_relay *relay, struct file *file,
+		 struct vhost_hyv_shm_config __user *argp);
+int hyv_shm_mmap(struct hyv_relay *relay, struct vm_area_struct *vma);
+long hyv_shm_map_ioctl(struct hyv_relay *relay,
+		       struct vhost_hyv_shm_map __user *argp);
+long hyv_shm_unmap_ioctl(struct hyv_relay *relay, u64 __user *argp);
+void hyv_shm_unmap_all(struct hyv_relay *relay);
+void hyv_shm_device_gone(struct hyv_relay *relay);
+void hyv_shm_stats(struct hyv_relay *relay, struct vhost_hyv_relay_stats *st);
+
+/* guest_map.c */
+long hyv_guest_map_ioctl(struct hyv_relay *relay,
+			 struct vhost_hyv_guest_map __user *argp);
+long hyv_guest_unmap_ioctl(struct hyv_relay *relay, u64 __user *argp);
+int hyv_guest_map_mmap(struct hyv_relay *relay, struct vm_area_struct *vma);
+void hyv_guest_unmap_all(struct hyv_relay *relay);
+void hyv_guest_map_stats(struct hyv_relay *relay,
+			 struct vhost_hyv_relay_stats *st);
 
 /* ctrlq.c: the ctrlq's and the doorbellq's handler */
 void hyv_ctrlq_handle_kick(struct vhost_work *work);
