@@ -158,7 +158,11 @@ int hyv_shm_mmap(struct hyv_relay *relay, struct vm_area_struct *vma)
 	return 0;
 }
 
-/* First fit for @nr_pages in the region; the list is sorted by offset. */
+/*
+ * First fit for @nr_pages in the region; the list is sorted by offset.
+ * The gap may have been faulted in as scratch pages: zapped, so that the
+ * next access faults the new pages in.
+ */
 static int hyv_shm_place(struct hyv_shm *shm, struct hyv_shm_map *new)
 {
 	u64 len = (u64)new->nr_pages << PAGE_SHIFT;
@@ -181,6 +185,9 @@ static int hyv_shm_place(struct hyv_shm *shm, struct hyv_shm_map *new)
 	list_add_tail(&new->node, before);
 	shm->nr_maps++;
 	shm->nr_pages += new->nr_pages;
+	if (shm->mapping)
+		unmap_mapping_range(shm->mapping, shm->mmap_offset + start,
+				    len, 1);
 	return 0;
 }
 

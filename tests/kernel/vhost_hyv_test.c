@@ -13,7 +13,11 @@
  * restarts and ring stops; and the eventq: events written by the broker
  * reach the guest's buffers in order, are kept while there is no buffer up
  * to the backlog, are discarded while stopped, and BROKER_DOWN follows a
- * closed relay fd.
+ * closed relay fd; the doorbellq (read before the ctrlq, completed into its
+ * own ring); shared-memory region 0 (SET_SHM, the vhost fd's mapping,
+ * SHM_MAP/SHM_UNMAP of pages of its own memfd) and guest-memory windows
+ * (MAP_GUEST of its own guest memory, mapped from the relay fd), with the
+ * relay's stats back at 0 after unmaps and closes.
  *
  * Run as root where vhost_hyv.ko is loaded:  vhost_hyv_test [-v]
  * Prints TAP; exits 0 only if every check passed.
@@ -56,6 +60,10 @@
 #define FEATURES_1_1	(FEATURES_1_0 | 1ull << VIRTIO_HYV_F_EVENT_QUEUE)
 #define RINGS_1_0	(1u << VIRTIO_HYV_VQ_CTRL)
 #define RINGS_1_1	(RINGS_1_0 | 1u << VIRTIO_HYV_VQ_EVENT)
+#define FEATURES_1_2	(FEATURES_1_1 | 1ull << VIRTIO_HYV_F_DOORBELL_QUEUE)
+#define RINGS_1_2	(RINGS_1_1 | 1u << VIRTIO_HYV_VQ_DOORBELL)
+#define SPARE_AREA	(3584u << 10)	/* free guest memory for MAP_GUEST */
+#define SHM_SIZE	(64u << 10)
 
 static bool verbose;
 static int nr_checks, nr_failed;
@@ -116,7 +124,7 @@ struct ring {
 struct vm {
 	int vhost;
 	uint8_t *mem;			/* guest RAM at guest-physical 0 */
-	struct ring ctrl, event;
+	struct ring ctrl, event, db;
 };
 
 struct seg {
@@ -205,17 +213,24 @@ static void vm_open_stopped(struct vm *vm, uint64_t features,
 			    unsigned int rings)
 {
 	struct vhost_memory *table;
+	int memfd;
 
 	memset(vm, 0, sizeof(*vm));
 	vm->vhost = open("/dev/vhost-hyv", O_RDWR | O_CLOEXEC);
 	if (vm->vhost < 0)
 		die("open /dev/vhost-hyv");
+	/* Shared, as QEMU's memory-backend-memfd: MAP_GUEST needs that. */
+	memfd = memfd_create("guest-ram", MFD_CLOEXEC);
+	if (memfd < 0 || ftruncate(memfd, MEM_SIZE))
+		die("memfd");
 	vm->mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		       MAP_SHARED | MAP_POPULATE, memfd, 0);
 	if (vm->mem == MAP_FAILED)
 		die("mmap");
+	close(memfd);
 	ring_init(vm, &vm->ctrl, VIRTIO_HYV_VQ_CTRL);
 	ring_init(vm, &vm->event, VIRTIO_HYV_VQ_EVENT);
+	ring_init(vm, &vm->db, VIRTIO_HYV_VQ_DOORBELL);
 
 	if (vm_ioctl(vm, VHOST_SET_OWNER, NULL))
 		die("VHOST_SET_OWNER");
@@ -237,12 +252,14 @@ static void vm_open_stopped(struct vm *vm, uint64_t features,
 		ring_setup(vm, &vm->ctrl);
 	if (rings & (1u << VIRTIO_HYV_VQ_EVENT))
 		ring_setup(vm, &vm->event);
+	if (rings & (1u << VIRTIO_HYV_VQ_DOORBELL))
+		ring_setup(vm, &vm->db);
 }
 
-/* A running device whose driver speaks protocol 1.1: both queues. */
+/* A running device whose driver speaks protocol 1.2: all three queues. */
 static void vm_open(struct vm *vm)
 {
-	vm_open_stopped(vm, FEATURES_1_1, RINGS_1_1);
+	vm_open_stopped(vm, FEATURES_1_2, RINGS_1_2);
 	if (set_running(vm, 1))
 		die("VHOST_HYV_SET_RUNNING 1");
 }
@@ -254,6 +271,8 @@ static void vm_close(struct vm *vm)
 	close(vm->ctrl.call);
 	close(vm->event.kick);
 	close(vm->event.call);
+	close(vm->db.kick);
+	close(vm->db.call);
 	munmap(vm->mem, MEM_SIZE);
 }
 
@@ -440,6 +459,313 @@ static bool relay_wait_pending(int relay)
 	return poll(&pfd, 1, TIMEOUT_MS) == 1 && (pfd.revents & POLLIN);
 }
 
+/* A DOORBELL request in slot @slot, on the doorbellq. */
+static int post_doorbell(struct vm *vm, unsigned int slot, uint32_t qp)
+{
+	struct virtio_hyv_doorbell_req req = {
+		.hdr.opcode = VIRTIO_HYV_OP_DOORBELL,
+		.ctx_handle = 1,
+		.qp_handle = qp,
+	};
+	struct seg segs[2] = {
+		{ gpa_of(vm, slot_req(vm, slot)), sizeof(req), false },
+		{ gpa_of(vm, slot_resp(vm, slot)), 64, true },
+	};
+
+	memcpy(slot_req(vm, slot), &req, sizeof(req));
+	memset(slot_resp(vm, slot), 0xee, 64);
+	return ring_post(&vm->db, segs, 2);
+}
+
+static uint16_t msg_opcode(const struct relay_msg *msg)
+{
+	struct virtio_hyv_req_hdr hdr;
+
+	memcpy(&hdr, msg->body, sizeof(hdr));
+	return hdr.opcode;
+}
+
+static void test_doorbell(struct vm *vm, int relay)
+{
+	struct relay_msg *msg = malloc(sizeof(*msg));
+	uint64_t ctrl_id = 0, db_id = 0;
+	struct completion c;
+	int db_head, ctrl_head;
+
+	ctrl_head = post_hello(vm, 10, 0x5555, 64);
+	db_head = post_doorbell(vm, 11, 7);
+	/* Both taken from their rings before the first read. */
+	usleep(QUIET_MS * 1000);
+	check(relay_read(relay, msg, TIMEOUT_MS) > 0 &&
+	      msg_opcode(msg) == VIRTIO_HYV_OP_DOORBELL,
+	      "doorbell read before the earlier control request");
+	db_id = msg->hdr.id;
+	check(relay_read(relay, msg, TIMEOUT_MS) > 0 &&
+	      msg_opcode(msg) == VIRTIO_HYV_OP_HELLO,
+	      "then the control request");
+	ctrl_id = msg->hdr.id;
+	check(relay_answer(relay, db_id, 0, NULL, 0) > 0, "doorbell answered");
+	check(ring_wait_used(&vm->db, &c, TIMEOUT_MS) && (int)c.head == db_head &&
+	      c.len == 8 && resp_status(vm, 11) == 0,
+	      "doorbell completes into the doorbellq's used ring");
+	check(!ring_wait_used(&vm->ctrl, &c, QUIET_MS),
+	      "nothing completes into the ctrlq meanwhile");
+	check(relay_answer(relay, ctrl_id, 0, NULL, 0) > 0 &&
+	      ring_wait_used(&vm->ctrl, &c, TIMEOUT_MS) &&
+	      (int)c.head == ctrl_head && resp_status(vm, 10) == 0,
+	      "control request completes into the ctrlq");
+	free(msg);
+}
+
+static bool get_stats(int relay, struct vhost_hyv_relay_stats *st)
+{
+	memset(st, 0xff, sizeof(*st));
+	return ioctl(relay, VHOST_HYV_RELAY_GET_STATS, st) == 0;
+}
+
+static bool stats_zero(int relay)
+{
+	struct vhost_hyv_relay_stats st;
+
+	return get_stats(relay, &st) && !st.guest_pages_pinned &&
+	       !st.shm_pages_mapped && !st.guest_maps && !st.shm_maps;
+}
+
+static int shm_map(int relay, void *addr, uint64_t len, uint64_t *off)
+{
+	struct vhost_hyv_shm_map m = { .uaddr = (uintptr_t)addr,
+				       .length = len };
+
+	if (ioctl(relay, VHOST_HYV_RELAY_SHM_MAP, &m))
+		return -errno;
+	*off = m.shm_offset;
+	return 0;
+}
+
+static int shm_unmap(int relay, uint64_t off)
+{
+	return ioctl(relay, VHOST_HYV_RELAY_SHM_UNMAP, &off) ? -errno : 0;
+}
+
+/* A queue of the "host driver": shared pages that are not anonymous. */
+static uint8_t *host_queue(size_t len, uint8_t fill)
+{
+	int fd = memfd_create("host-queue", MFD_CLOEXEC);
+	uint8_t *p;
+
+	if (fd < 0 || ftruncate(fd, len))
+		die("memfd");
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		die("mmap");
+	close(fd);
+	memset(p, fill, len);
+	return p;
+}
+
+static bool all_bytes(const uint8_t *p, size_t len, uint8_t v)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != v)
+			return false;
+	return true;
+}
+
+static void test_shm(struct vm *vm, int relay)
+{
+	struct vhost_hyv_shm_config cfg = { .size = 3 * 4096 };
+	uint8_t *q = host_queue(2 * 4096, 0xa5), *q2 = host_queue(4096, 0x5a);
+	struct vhost_hyv_relay_stats st;
+	uint64_t off = 0, off2 = 0, dummy;
+	uint8_t *anon, *bar;
+	bool ok;
+
+	check(shm_map(relay, q, 4096, &dummy) == -ENXIO,
+	      "SHM_MAP before SET_SHM: ENXIO");
+	check(vm_ioctl(vm, VHOST_HYV_SET_SHM, &cfg) == -EINVAL,
+	      "SET_SHM with a size not a power of two: EINVAL");
+	cfg.size = SHM_SIZE;
+	/* Run first: the arguments of check() have no evaluation order. */
+	ok = vm_ioctl(vm, VHOST_HYV_SET_SHM, &cfg) == 0;
+	check(ok && cfg.mmap_offset, "SET_SHM (mmap_offset %#llx)",
+	      (unsigned long long)cfg.mmap_offset);
+	check(vm_ioctl(vm, VHOST_HYV_SET_SHM, &cfg) == -EBUSY,
+	      "second SET_SHM: EBUSY");
+	check(mmap(NULL, SHM_SIZE, PROT_READ, MAP_SHARED, vm->vhost, 0) ==
+	      MAP_FAILED, "mmap of the vhost fd at another offset fails");
+	bar = mmap(NULL, SHM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   vm->vhost, cfg.mmap_offset);
+	check(bar != MAP_FAILED, "mmap of the region");
+	if (bar == MAP_FAILED)
+		return;
+	check(all_bytes(bar, SHM_SIZE, 0), "an empty region reads as zeroes");
+
+	ok = shm_map(relay, q, 2 * 4096, &off) == 0;
+	check(ok && !(off % 4096), "SHM_MAP of two pages (at %#llx)",
+	      (unsigned long long)off);
+	check(shm_map(relay, q2, 4096, &off2) == 0 && off2 != off,
+	      "SHM_MAP of a third page elsewhere");
+	check(all_bytes(bar + off, 2 * 4096, 0xa5) &&
+	      all_bytes(bar + off2, 4096, 0x5a),
+	      "the host pages read through the region's mapping");
+	q[100] = 0x42;
+	check(bar[off + 100] == 0x42, "the same pages, not a copy");
+	check(get_stats(relay, &st) && st.shm_pages_mapped == 3 &&
+	      st.shm_maps == 2, "stats: 3 shm pages in 2 maps");
+
+	anon = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	check(shm_map(relay, anon, 4096, &dummy) == -EINVAL,
+	      "SHM_MAP of anonymous memory: EINVAL");
+	check(shm_map(relay, q + 1, 4096, &dummy) == -EINVAL,
+	      "SHM_MAP of an unaligned address: EINVAL");
+	check(shm_map(relay, q, 2 * SHM_SIZE, &dummy) == -EFAULT ||
+	      shm_map(relay, q, 2 * SHM_SIZE, &dummy) == -ENOSPC,
+	      "SHM_MAP beyond the mapping or the region fails");
+	munmap(anon, 4096);
+
+	check(shm_unmap(relay, off) == 0, "SHM_UNMAP");
+	check(all_bytes(bar + off, 2 * 4096, 0),
+	      "unmapped pages read as the scratch page");
+	check(bar[off2] == 0x5a, "the other map stays");
+	check(shm_unmap(relay, off) == -ENOENT, "second SHM_UNMAP: ENOENT");
+	check(shm_unmap(relay, off2 + 1) == -ENOENT,
+	      "SHM_UNMAP inside a map: ENOENT");
+	check(shm_unmap(relay, off2) == 0 && stats_zero(relay),
+	      "stats back at 0 after the unmaps");
+
+	/* Left mapped on purpose: closing the relay fd must unmap it. */
+	check(shm_map(relay, q, 4096, &off) == 0, "SHM_MAP left to the close");
+	munmap(bar, SHM_SIZE);
+	munmap(q, 2 * 4096);
+	munmap(q2, 4096);
+}
+
+static int map_guest(int relay, const struct virtio_hyv_page_run *runs,
+		     uint32_t n, uint32_t flags, uint64_t *off, uint64_t *len)
+{
+	struct vhost_hyv_guest_map m = { .runs = (uintptr_t)runs,
+					 .num_runs = n, .flags = flags };
+
+	if (ioctl(relay, VHOST_HYV_RELAY_MAP_GUEST, &m))
+		return -errno;
+	*off = m.mmap_offset;
+	*len = m.length;
+	return 0;
+}
+
+static void test_map_guest(struct vm *vm, int relay)
+{
+	struct virtio_hyv_page_run runs[2] = {
+		{ SPARE_AREA + 4 * 4096, 2 },
+		{ SPARE_AREA, 1 },
+	};
+	struct virtio_hyv_page_run bad;
+	struct vhost_hyv_relay_stats st;
+	uint64_t off = 0, len = 0, d1, d2;
+	uint8_t *win;
+
+	memset(vm->mem + SPARE_AREA, 0x11, 4096);
+	memset(vm->mem + SPARE_AREA + 4 * 4096, 0x22, 2 * 4096);
+	check(map_guest(relay, runs, 2, VHOST_HYV_GUEST_MAP_WRITE, &off,
+			&len) == 0 && len == 3 * 4096,
+	      "MAP_GUEST of 3 pages in 2 runs");
+	check(get_stats(relay, &st) && st.guest_pages_pinned == 3 &&
+	      st.guest_maps == 1, "stats: 3 guest pages in 1 window");
+	win = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, relay, off);
+	check(win != MAP_FAILED, "mmap of the window from the relay fd");
+	if (win != MAP_FAILED) {
+		check(all_bytes(win, 2 * 4096, 0x22) &&
+		      all_bytes(win + 2 * 4096, 4096, 0x11),
+		      "the window holds the guest pages in run order");
+		win[5] = 0x77;
+		check(vm->mem[SPARE_AREA + 4 * 4096 + 5] == 0x77,
+		      "writes through the window reach guest memory");
+	}
+	check(mmap(NULL, len, PROT_READ, MAP_SHARED, relay, off + 4096) ==
+	      MAP_FAILED, "mmap not matching a window fails");
+
+	bad = (struct virtio_hyv_page_run){ SPARE_AREA + 1, 1 };
+	check(map_guest(relay, &bad, 1, 0, &d1, &d2) == -EINVAL,
+	      "unaligned run: EINVAL");
+	bad = (struct virtio_hyv_page_run){ SPARE_AREA, 0 };
+	check(map_guest(relay, &bad, 1, 0, &d1, &d2) == -EINVAL,
+	      "empty run: EINVAL");
+	check(map_guest(relay, runs, 0, 0, &d1, &d2) == -EINVAL,
+	      "no runs: EINVAL");
+	check(map_guest(relay, runs, 1, 0x80, &d1, &d2) == -EINVAL,
+	      "unknown flag: EINVAL");
+	bad = (struct virtio_hyv_page_run){ MEM_SIZE, 1 };
+	check(map_guest(relay, &bad, 1, 0, &d1, &d2) == -EFAULT,
+	      "page outside guest memory: EFAULT");
+	bad = (struct virtio_hyv_page_run){ MEM_SIZE - 4096, 2 };
+	check(map_guest(relay, &bad, 1, 0, &d1, &d2) == -EFAULT,
+	      "run running off guest memory: EFAULT");
+	bad = (struct virtio_hyv_page_run){ 0, VHOST_HYV_MAX_GUEST_MAP_PAGES + 1 };
+	check(map_guest(relay, &bad, 1, 0, &d1, &d2) == -EINVAL,
+	      "run beyond the page limit: EINVAL");
+	check(get_stats(relay, &st) && st.guest_maps == 1,
+	      "failed MAP_GUESTs leave nothing pinned");
+
+	check(ioctl(relay, VHOST_HYV_RELAY_UNMAP_GUEST, &off) == 0,
+	      "UNMAP_GUEST");
+	if (win != MAP_FAILED) {
+		check(win[5] == 0x77, "the broker's mapping stays valid");
+		munmap(win, len);
+	}
+	check(ioctl(relay, VHOST_HYV_RELAY_UNMAP_GUEST, &off) < 0 &&
+	      errno == ENOENT, "second UNMAP_GUEST: ENOENT");
+	check(stats_zero(relay) || (get_stats(relay, &st) && st.shm_maps == 1 &&
+				    !st.guest_maps && !st.guest_pages_pinned),
+	      "no guest pages pinned after UNMAP_GUEST");
+
+	/* Left pinned on purpose: closing the relay fd must unpin it. */
+	check(map_guest(relay, runs, 2, 0, &off, &len) == 0,
+	      "MAP_GUEST left to the close");
+	check(mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, relay, off) ==
+	      MAP_FAILED, "a read-only window cannot be mapped writable");
+}
+
+/* Closing the relay fd unpins what it left; a new relay fd starts empty. */
+static int test_memory_close(struct vm *vm, int relay)
+{
+	close(relay);
+	relay = get_relay(vm);
+	check(relay >= 0 && stats_zero(relay),
+	      "relay fd closed: its windows and shm maps are gone");
+	return relay;
+}
+
+/* QEMU goes first: the shm maps go with it, the windows with the broker. */
+static void test_memory_device_gone(void)
+{
+	struct virtio_hyv_page_run run = { SPARE_AREA, 1 };
+	struct vhost_hyv_shm_config cfg = { .size = SHM_SIZE };
+	uint8_t *q = host_queue(4096, 1);
+	struct vhost_hyv_relay_stats st;
+	uint64_t off, len;
+	struct vm vm;
+	int relay;
+
+	vm_open(&vm);
+	relay = get_relay(&vm);
+	vm_ioctl(&vm, VHOST_HYV_SET_SHM, &cfg);
+	check(shm_map(relay, q, 4096, &off) == 0 &&
+	      map_guest(relay, &run, 1, 0, &off, &len) == 0,
+	      "a window and a shm map before QEMU goes");
+	vm_close(&vm);
+	check(get_stats(relay, &st) && !st.shm_maps && !st.shm_pages_mapped &&
+	      st.guest_maps == 1, "device gone: shm maps gone, window kept");
+	check(shm_map(relay, q, 4096, &off) == -ENXIO,
+	      "SHM_MAP after the device is gone: ENXIO");
+	check(map_guest(relay, &run, 1, 0, &off, &len) == -ENODEV,
+	      "MAP_GUEST after the device is gone: ENODEV");
+	close(relay);
+	munmap(q, 4096);
+}
+
 static void test_ownership(void)
 {
 	int fd = open("/dev/vhost-hyv", O_RDWR | O_CLOEXEC);
@@ -458,6 +784,7 @@ static void test_ownership(void)
 	check(got && (features & (1ull << VIRTIO_F_VERSION_1)) &&
 	      (features & (1ull << VIRTIO_F_ACCESS_PLATFORM)) &&
 	      (features & (1ull << VIRTIO_HYV_F_EVENT_QUEUE)) &&
+	      (features & (1ull << VIRTIO_HYV_F_DOORBELL_QUEUE)) &&
 	      !(features & (1ull << VHOST_F_LOG_ALL)),
 	      "features: VERSION_1, ACCESS_PLATFORM and EVENT_QUEUE, no LOG_ALL (%#llx)",
 	      (unsigned long long)features);
@@ -1198,10 +1525,16 @@ int main(int argc, char **argv)
 	test_stop_drains(&vm, relay);
 	test_outstanding_bound(&vm, relay);
 	test_race(&vm, relay);
+	test_doorbell(&vm, relay);
+	test_shm(&vm, relay);
+	test_map_guest(&vm, relay);
+	relay = test_memory_close(&vm, relay);
+	close(relay);
 	vm_close(&vm);
 	test_eventq_negotiation();
 	test_device_gone();
 	test_reset_owner();
+	test_memory_device_gone();
 
 	printf("1..%d\n# %d passed, %d failed\n", nr_checks,
 	       nr_checks - nr_failed, nr_failed);
