@@ -354,8 +354,8 @@ static int run_case(struct side *s, const struct buffer_case *c,
 	put_u32(s->sock, have);
 	peer_has = get_u32(s->sock);
 	if (!have || !peer_has) {
-		printf("SKIP %s: no huge pages on the %s\n", c->name,
-		       have ? "peer" : "this side");
+		printf("SKIP %s: no huge pages %s\n", c->name,
+		       have ? "on the peer" : "here");
 		if (base)
 			unmap_case(c, base, maplen);
 		return 0;
