@@ -1524,7 +1524,9 @@ int main(int argc, char **argv)
 	relay = test_relay_close(&vm, relay);
 	test_stop_drains(&vm, relay);
 	test_outstanding_bound(&vm, relay);
-	test_race(&vm, relay);
+	test_race(&vm, relay);	/* closes the relay fd it ends with */
+	relay = get_relay(&vm);
+	check(relay >= 0, "GET_RELAY after the race");
 	test_doorbell(&vm, relay);
 	test_shm(&vm, relay);
 	test_map_guest(&vm, relay);
