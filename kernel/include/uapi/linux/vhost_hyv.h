@@ -70,9 +70,9 @@ struct vhost_hyv_shm_map {
  * closes.  -EFAULT for a page outside the guest's memory table, -E2BIG
  * beyond VHOST_HYV_MAX_GUEST_MAP_PAGES.
  */
-#define VHOST_HYV_GUEST_MAP_WRITE	(1U << 0)	/* the device may write */
+#define VHOST_HYV_GUEST_MAP_WRITE	0x1U	/* the device may write */
 #define VHOST_HYV_MAX_GUEST_MAP_RUNS	4096
-#define VHOST_HYV_MAX_GUEST_MAP_PAGES	(1U << 20)
+#define VHOST_HYV_MAX_GUEST_MAP_PAGES	0x100000U	/* 4 GiB of 4096-byte pages */
 
 struct vhost_hyv_guest_map {
 	__u64 runs;		/* in: user pointer */

@@ -30,8 +30,8 @@
 
 /* Feature bits. */
 #define VIRTIO_HYV_F_EVENT_QUEUE	0	/* v1.1: queue 1 is the eventq */
-#define VIRTIO_HYV_F_DOORBELL_QUEUE	1	/* v1.2: queue 2 is the doorbellq;
-						 * needs VIRTIO_HYV_F_EVENT_QUEUE */
+/* v1.2: queue 2 is the doorbellq; needs VIRTIO_HYV_F_EVENT_QUEUE. */
+#define VIRTIO_HYV_F_DOORBELL_QUEUE	1
 
 /* Virtqueues. */
 #define VIRTIO_HYV_VQ_CTRL		0
