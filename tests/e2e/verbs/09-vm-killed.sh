@@ -1,0 +1,20 @@
+# A guest VM killed in the middle of a transfer: hyvd drops the VM and every
+# host object, queue mapping and pinned page it had; the guest restarts and
+# runs RDMA again.
+. "$E2E_LIB/common.sh"
+
+gidx=$(rxe_ipv4_gid_index)
+port=$((20000 + RANDOM % 20000))
+side_start host /tmp/bw-server.log 120 ib_write_bw -d rxe0 -x "$gidx" -F -D 60 -p "$port"
+wait_until 20 side_listening host "$port" || fail "ib_write_bw server does not listen"
+side_start 2 /tmp/bw-client.log 120 ib_write_bw -d rxe0 -x "$gidx" -F -D 60 -p "$port" "$(side_ip host)"
+wait_until 60 vm_has_pinned guest2 || fail "guest2's transfer never registered memory"
+sleep 3
+hyv-guest-kill 2
+wait_until 15 vm_gone guest2 || fail "hyvd still lists guest2"
+pkill -KILL -x ib_write_bw || true
+expect_host_at_baseline
+hyv-guest-start 2
+wait_until 60 guest_has_devices 2 "rxe0 siw0" || fail "restarted guest2 has '$(ib_devices 2)'"
+pingpong host 2 ibv_rc_pingpong -d rxe0 -g "$gidx" -n 100
+expect_host_at_baseline
