@@ -10,6 +10,7 @@
 #include <hyv/broker/unix_listener.hpp>
 #include <hyv/broker/verbs_host_device.hpp>
 #include <hyv/broker/vm_session.hpp>
+#include <hyv/proto/broker_protocol.hpp>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -18,6 +19,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <linux/virtio_hyv.h>
 #include <sys/resource.h>
 
 #include <csignal>
@@ -127,6 +129,12 @@ int main(int argc, char **argv)
 	Options options;
 	bool foreground = false;
 
+	// What an operator compares with a guest's hyv_version and QEMU's
+	// broker protocol when a guest does not come up.
+	app.set_version_flag("--version",
+			     fmt::format("hyvd: guest protocol {}.{}, broker protocol {}",
+					 VIRTIO_HYV_VERSION_MAJOR, VIRTIO_HYV_VERSION_MINOR,
+					 hyv::proto::kBrokerProtocolVersion));
 	app.add_option("--config", options.config,
 		       fmt::format("Configuration file [default: {}, if it exists]",
 				   kDefaultConfigPath));

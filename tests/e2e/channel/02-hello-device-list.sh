@@ -3,7 +3,7 @@
 . "$E2E_LIB/common.sh"
 
 dev=$(hyv_sysfs 1)
-expect_eq "$(hyv-guest 1 cat "$dev/hyv_version")" 1.1 "protocol version"
+expect_eq "$(hyv-guest 1 cat "$dev/hyv_version")" "$(hyvd_guest_protocol)" "protocol version"
 listed=$(hyv-guest 1 cat "$dev/hyv_host_devices")
 echo "guest 1 hyv_host_devices:"
 echo "$listed"

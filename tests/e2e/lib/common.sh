@@ -53,6 +53,11 @@ hyvctl_vm() {
 	hyvctl list --json | jq -c --arg n "$1" '.vms[] | select(.name == $n)'
 }
 
+# The guest protocol version hyvd speaks, "MAJOR.MINOR".
+hyvd_guest_protocol() {
+	hyvd --version | sed -n 's/.*guest protocol \([0-9]*\.[0-9]*\).*/\1/p'
+}
+
 vm_listed() { [ -n "$(hyvctl_vm "$1")" ]; }
 vm_gone() { [ -z "$(hyvctl_vm "$1")" ]; }
 
