@@ -66,7 +66,10 @@ static void virtio_hyv_reg_mr_fill(struct virtio_hyv_reg_mr_req *rreq,
 
 /*
  * The host's MR only: its guest side is not set up or is going.
- * Return: -ETIMEDOUT when the host may still use the pages.
+ * Return: 0 once the host no longer uses the pages: it deregistered the
+ * MR, or it dropped every context already.  Otherwise the host may still
+ * use them, whatever the reason: no answer, a failed deregistration, or a
+ * request that never left the guest.
  */
 static int virtio_hyv_mr_dereg_host(struct virtio_hyv_ibdev *vibdev,
 				    u32 ctx_handle, u32 mr_handle)
@@ -80,15 +83,19 @@ static int virtio_hyv_mr_dereg_host(struct virtio_hyv_ibdev *vibdev,
 
 	if (virtio_hyv_host_gone(vibdev))
 		return 0;
-	return virtio_hyv_verb(vibdev, ctx_handle, &verb) == -ETIMEDOUT ?
-	       -ETIMEDOUT : 0;
+	return virtio_hyv_verb(vibdev, ctx_handle, &verb);
 }
 
-/* Sends REG_MR for @mr and reads the answer into it. */
+/*
+ * Sends REG_MR for @mr and reads the answer into it.  On failure,
+ * *@host_holds_pages says whether the host may have registered the pages
+ * all the same: no answer, an answer that is not valid, or an MR that
+ * could not be deregistered again.
+ */
 static int virtio_hyv_reg_mr(struct virtio_hyv_ibdev *vibdev,
 			     struct virtio_hyv_mr *mr, u32 pd_handle,
 			     u64 iova, u64 length, int access,
-			     struct ib_udata *udata)
+			     struct ib_udata *udata, bool *host_holds_pages)
 {
 	struct virtio_hyv_reg_mr_resp *rresp;
 	struct virtio_hyv_reg_mr_req *rreq;
@@ -118,8 +125,10 @@ static int virtio_hyv_reg_mr(struct virtio_hyv_ibdev *vibdev,
 		goto out_put;
 
 	ret = virtio_hyv_req_exec(vibdev->hyv, req, VIRTIO_HYV_REQ_TIMEOUT);
-	if (ret)
+	if (ret) {
+		*host_holds_pages = ret == -ETIMEDOUT || ret == -EINTR;
 		goto out_put;
+	}
 	rresp = req->resp_buf;
 	udata_len = req->used_len < sizeof(*rresp) ? 0 :
 		    le32_to_cpu(READ_ONCE(rresp->udata_len));
@@ -128,6 +137,7 @@ static int virtio_hyv_reg_mr(struct virtio_hyv_ibdev *vibdev,
 		ibdev_dbg(&vibdev->ibdev, "REG_MR: bad answer of %u bytes\n",
 			  req->used_len);
 		/* Without a valid answer there is no handle to release. */
+		*host_holds_pages = true;
 		ret = -EPROTO;
 		goto out_put;
 	}
@@ -137,7 +147,7 @@ static int virtio_hyv_reg_mr(struct virtio_hyv_ibdev *vibdev,
 	ret = ib_copy_to_udata(udata, rresp->udata, udata_len);
 	if (ret && virtio_hyv_mr_dereg_host(vibdev, mr->ctx_handle,
 					    mr->handle))
-		ret = -ETIMEDOUT;
+		*host_holds_pages = true;
 out_put:
 	virtio_hyv_req_put(req);
 	return ret;
@@ -148,6 +158,7 @@ struct ib_mr *virtio_hyv_ib_reg_user_mr(struct ib_pd *ibpd, u64 start,
 					struct ib_udata *udata)
 {
 	struct virtio_hyv_ibdev *vibdev = to_hyv_ibdev(ibpd->device);
+	bool host_holds_pages = false;
 	struct virtio_hyv_mr *mr;
 	int ret;
 
@@ -172,9 +183,13 @@ struct ib_mr *virtio_hyv_ib_reg_user_mr(struct ib_pd *ibpd, u64 start,
 		goto err_free_mr;
 	}
 	ret = virtio_hyv_reg_mr(vibdev, mr, to_hyv_pd(ibpd)->handle,
-				virt_addr, length, access, udata);
-	if (ret == -ETIMEDOUT || ret == -EINTR) {
-		/* The host may have registered the pages all the same. */
+				virt_addr, length, access, udata,
+				&host_holds_pages);
+	if (host_holds_pages) {
+		/* Leaked pinned rather than handed to a host still using them. */
+		ibdev_warn(ibpd->device,
+			   "REG_MR failed (%d) and the host may hold the pages: they stay pinned\n",
+			   ret);
 		kfree(mr);
 		return ERR_PTR(ret);
 	}
@@ -190,19 +205,22 @@ err_free_mr:
 }
 
 /*
- * The guest's side goes whatever the host answers, but for a host that did
- * not answer in time: it may still write the pages, so they stay pinned
- * (leaked) rather than go back to the guest's allocator.
+ * The guest's side goes whatever the host answers.  The pages go back to
+ * the guest's allocator only once the host is done with them; a host that
+ * did not deregister the MR may still write them, so they stay pinned
+ * (leaked) instead.
  */
 int virtio_hyv_ib_dereg_mr(struct ib_mr *ibmr, struct ib_udata *udata)
 {
 	struct virtio_hyv_mr *mr = to_hyv_mr(ibmr);
+	int ret;
 
-	if (virtio_hyv_mr_dereg_host(to_hyv_ibdev(ibmr->device),
-				     mr->ctx_handle, mr->handle))
+	ret = virtio_hyv_mr_dereg_host(to_hyv_ibdev(ibmr->device),
+				       mr->ctx_handle, mr->handle);
+	if (ret)
 		ibdev_warn(ibmr->device,
-			   "MR %u: no answer to DEREG_MR, its pages stay pinned\n",
-			   mr->handle);
+			   "MR %u: DEREG_MR failed (%d), its pages stay pinned\n",
+			   mr->handle, ret);
 	else
 		ib_umem_release(mr->umem);
 	kfree(mr);
