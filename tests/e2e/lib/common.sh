@@ -236,3 +236,18 @@ expect_host_at_baseline() {	# within a few seconds of the last application's exi
 vm_has_pinned() {	# vm_has_pinned NAME: hyvd pins guest pages for it
 	[ "$(vm_pinned_pages "$1")" -gt 0 ] 2>/dev/null
 }
+
+# write_bw_under_way N: ib_write_bw for a minute, server natively in L1,
+# client in guest N (log /tmp/bw-client.log there), returning once the
+# guest's side registered its memory and ran for a few seconds: the
+# transfer a case then interrupts.
+write_bw_under_way() {
+	local gidx port
+	gidx=$(rxe_ipv4_gid_index)
+	port=$((20000 + RANDOM % 20000))
+	side_start host /tmp/bw-server.log 120 ib_write_bw -d rxe0 -x "$gidx" -F -D 60 -p "$port"
+	wait_until 20 side_listening host "$port" || fail "ib_write_bw server does not listen"
+	side_start "$1" /tmp/bw-client.log 120 ib_write_bw -d rxe0 -x "$gidx" -F -D 60 -p "$port" "$(side_ip host)"
+	wait_until 60 vm_has_pinned "guest$1" || fail "guest$1's transfer never registered memory"
+	sleep 3
+}

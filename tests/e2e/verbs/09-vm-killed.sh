@@ -3,13 +3,8 @@
 # runs RDMA again.
 . "$E2E_LIB/common.sh"
 
+write_bw_under_way 2
 gidx=$(rxe_ipv4_gid_index)
-port=$((20000 + RANDOM % 20000))
-side_start host /tmp/bw-server.log 120 ib_write_bw -d rxe0 -x "$gidx" -F -D 60 -p "$port"
-wait_until 20 side_listening host "$port" || fail "ib_write_bw server does not listen"
-side_start 2 /tmp/bw-client.log 120 ib_write_bw -d rxe0 -x "$gidx" -F -D 60 -p "$port" "$(side_ip host)"
-wait_until 60 vm_has_pinned guest2 || fail "guest2's transfer never registered memory"
-sleep 3
 hyv-guest-kill 2
 wait_until 15 vm_gone guest2 || fail "hyvd still lists guest2"
 pkill -KILL -x ib_write_bw || true

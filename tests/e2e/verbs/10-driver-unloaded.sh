@@ -4,13 +4,8 @@
 # reloaded driver runs RDMA again.
 . "$E2E_LIB/common.sh"
 
+write_bw_under_way 1
 gidx=$(rxe_ipv4_gid_index)
-port=$((20000 + RANDOM % 20000))
-side_start host /tmp/bw-server.log 120 ib_write_bw -d rxe0 -x "$gidx" -F -D 60 -p "$port"
-wait_until 20 side_listening host "$port" || fail "ib_write_bw server does not listen"
-side_start 1 /tmp/bw-client.log 120 ib_write_bw -d rxe0 -x "$gidx" -F -D 60 -p "$port" "$(side_ip host)"
-wait_until 60 vm_has_pinned guest1 || fail "guest1's transfer never registered memory"
-sleep 3
 hyv-guest 1 timeout 60 rmmod virtio_hyv || fail "rmmod virtio_hyv failed or hung"
 hyv-guest 1 pgrep -x ib_write_bw > /dev/null ||
 	echo "note: ib_write_bw exited during the unload"
