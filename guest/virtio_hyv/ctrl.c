@@ -95,6 +95,8 @@ static void virtio_hyv_req_finish(struct virtio_hyv *hyv,
 	req->used_len = used_len;
 	req->error = error;
 	complete(&req->done);
+	if (req->on_done)
+		req->on_done(req);
 	virtio_hyv_req_put(req);
 }
 
@@ -132,6 +134,33 @@ static bool virtio_hyv_ctrl_changed(struct virtio_hyv_reqq *q,
 }
 
 /*
+ * Puts a request on the ring if there is room; on success the device owns
+ * one reference to @req and *@notify says whether to kick.  Called with
+ * the queue's lock held.
+ */
+static int virtio_hyv_reqq_add_locked(struct virtio_hyv *hyv,
+				      struct virtio_hyv_reqq *q,
+				      struct virtio_hyv_req *req,
+				      struct scatterlist *sgs[],
+				      unsigned int out_sgs,
+				      unsigned int in_sgs, bool *notify)
+{
+	int ret;
+
+	if (q->stopped)
+		return -ENODEV;
+	ret = virtqueue_add_sgs(q->vq, sgs, out_sgs, in_sgs, req, GFP_ATOMIC);
+	if (ret)
+		return ret;
+	/* The device's; the callback needs our lock. */
+	kref_get(&req->ref);
+	req->id = atomic64_inc_return(&hyv->next_req_id);
+	trace_virtio_hyv_req_submit(hyv->vdev->index, req->id, out_sgs, in_sgs);
+	*notify = virtqueue_kick_prepare(q->vq);
+	return 0;
+}
+
+/*
  * Puts a request on the ring, waiting (killable) for free slots while the
  * ring is full.  On success the device owns one reference to @req.
  */
@@ -153,21 +182,8 @@ static int virtio_hyv_ctrl_add(struct virtio_hyv *hyv,
 
 	for (;;) {
 		spin_lock_irqsave(&q->lock, flags);
-		if (q->stopped) {
-			ret = -ENODEV;
-		} else {
-			ret = virtqueue_add_sgs(vq, sgs, out_sgs, in_sgs, req,
-						GFP_ATOMIC);
-			if (!ret) {
-				/* The device's; the callback needs our lock. */
-				kref_get(&req->ref);
-				req->id = atomic64_inc_return(&hyv->next_req_id);
-				trace_virtio_hyv_req_submit(hyv->vdev->index,
-							    req->id, out_sgs,
-							    in_sgs);
-				notify = virtqueue_kick_prepare(vq);
-			}
-		}
+		ret = virtio_hyv_reqq_add_locked(hyv, q, req, sgs, out_sgs,
+						 in_sgs, &notify);
 		completions = q->completions;
 		spin_unlock_irqrestore(&q->lock, flags);
 
@@ -182,6 +198,23 @@ static int virtio_hyv_ctrl_add(struct virtio_hyv *hyv,
 	if (notify)
 		virtqueue_notify(vq);
 	return ret;
+}
+
+/* Waits for the device to complete a request that is on the ring. */
+static int virtio_hyv_req_wait(struct virtio_hyv_req *req, long timeout)
+{
+	long left;
+
+	if (req->teardown)
+		left = wait_for_completion_timeout(&req->done, timeout);
+	else
+		left = wait_for_completion_killable_timeout(&req->done,
+							    timeout);
+	if (left < 0)
+		return -EINTR;
+	if (!left)
+		return -ETIMEDOUT;
+	return req->error;
 }
 
 /**
@@ -216,23 +249,12 @@ int virtio_hyv_reqq_exec_sgs(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
 			     struct scatterlist *sgs[], unsigned int out_sgs,
 			     unsigned int in_sgs, long timeout)
 {
-	long left;
 	int ret;
 
 	ret = virtio_hyv_ctrl_add(hyv, q, req, sgs, out_sgs, in_sgs);
 	if (ret)
 		return ret;
-
-	if (req->teardown)
-		left = wait_for_completion_timeout(&req->done, timeout);
-	else
-		left = wait_for_completion_killable_timeout(&req->done,
-							    timeout);
-	if (left < 0)
-		return -EINTR;
-	if (!left)
-		return -ETIMEDOUT;
-	return req->error;
+	return virtio_hyv_req_wait(req, timeout);
 }
 
 /**
@@ -253,27 +275,35 @@ int virtio_hyv_req_exec(struct virtio_hyv *hyv, struct virtio_hyv_req *req,
 	return virtio_hyv_reqq_exec(hyv, &hyv->ctrlq, req, timeout);
 }
 
-/* As virtio_hyv_req_exec(), on request queue @q. */
-int virtio_hyv_reqq_exec(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
-			 struct virtio_hyv_req *req, long timeout)
+/* A well-formed request's two lists: its request and response buffers. */
+static int virtio_hyv_req_sgs(struct virtio_hyv_req *req,
+			      struct scatterlist *req_sg,
+			      struct scatterlist *resp_sg)
 {
-	const struct virtio_hyv_resp_hdr *resp = req->resp_buf;
-	struct scatterlist req_sg, resp_sg;
-	struct scatterlist *sgs[] = { &req_sg, &resp_sg };
-	u32 status;
-	int ret;
-
 	if (WARN_ON_ONCE(req->req_len < sizeof(struct virtio_hyv_req_hdr) ||
 			 req->req_len > VIRTIO_HYV_MAX_REQ_SIZE ||
-			 req->resp_len < sizeof(*resp) ||
+			 req->resp_len < sizeof(struct virtio_hyv_resp_hdr) ||
 			 req->resp_len > VIRTIO_HYV_MAX_RESP_SIZE))
 		return -EINVAL;
+	sg_init_one(req_sg, req->req_buf, req->req_len);
+	sg_init_one(resp_sg, req->resp_buf, req->resp_len);
+	return 0;
+}
 
-	sg_init_one(&req_sg, req->req_buf, req->req_len);
-	sg_init_one(&resp_sg, req->resp_buf, req->resp_len);
-	ret = virtio_hyv_reqq_exec_sgs(hyv, q, req, sgs, 1, 1, timeout);
-	if (ret)
-		return ret;
+/**
+ * virtio_hyv_req_status() - the answer to a completed well-formed request
+ * @hyv: the device
+ * @req: the request, completed by the device without error
+ *
+ * Return: 0 for status 0; the negated device status when it failed the
+ * request; -EIO when the device wrote less than a response header or more
+ * than resp_len; -EPROTO for a status that is no errno.
+ */
+static int virtio_hyv_req_status(struct virtio_hyv *hyv,
+				 const struct virtio_hyv_req *req)
+{
+	const struct virtio_hyv_resp_hdr *resp = req->resp_buf;
+	u32 status;
 
 	if (req->used_len < sizeof(*resp) || req->used_len > req->resp_len) {
 		dev_dbg(&hyv->vdev->dev, "req %llu: bad used length %u\n",
@@ -287,6 +317,93 @@ int virtio_hyv_reqq_exec(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
 		return -EPROTO;
 	}
 	return -(int)status;
+}
+
+/* As virtio_hyv_req_exec(), on request queue @q. */
+int virtio_hyv_reqq_exec(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
+			 struct virtio_hyv_req *req, long timeout)
+{
+	int ret;
+
+	ret = virtio_hyv_reqq_send(hyv, q, req);
+	if (!ret)
+		ret = virtio_hyv_req_wait(req, timeout);
+	if (ret)
+		return ret;
+	return virtio_hyv_req_status(hyv, req);
+}
+
+/**
+ * virtio_hyv_reqq_send() - send a well-formed request without waiting
+ * @hyv: the device
+ * @q: the request queue
+ * @req: as for virtio_hyv_req_exec()
+ *
+ * The request's on_done, when set, runs once the device completed it
+ * (req->error 0, the answer then as virtio_hyv_req_answer() reads it) or
+ * once it was drained (req->error -ENODEV); req->done completes then too.
+ * Waits for ring space while the ring is full.
+ *
+ * Return: 0 when the request is on the ring; -ENODEV when the device is
+ * going away, -EINTR when the caller was killed, -ENOMEM or -EINVAL when
+ * the chain could not be queued.  on_done runs only after 0.
+ */
+int virtio_hyv_reqq_send(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
+			 struct virtio_hyv_req *req)
+{
+	struct scatterlist req_sg, resp_sg;
+	struct scatterlist *sgs[] = { &req_sg, &resp_sg };
+	int ret;
+
+	ret = virtio_hyv_req_sgs(req, &req_sg, &resp_sg);
+	if (ret)
+		return ret;
+	return virtio_hyv_ctrl_add(hyv, q, req, sgs, 1, 1);
+}
+
+/**
+ * virtio_hyv_reqq_resend_locked() - send a request again from its on_done
+ * @hyv: the device
+ * @q: the request queue, whose lock on_done runs under
+ * @req: the request on_done was called for
+ *
+ * The slots @req just freed are free still, so there is room on the ring.
+ *
+ * Return: 0 when the request is on the ring again, -ENODEV when the device
+ * is going away, otherwise as virtqueue_add_sgs().
+ */
+int virtio_hyv_reqq_resend_locked(struct virtio_hyv *hyv,
+				  struct virtio_hyv_reqq *q,
+				  struct virtio_hyv_req *req)
+{
+	struct scatterlist req_sg, resp_sg;
+	struct scatterlist *sgs[] = { &req_sg, &resp_sg };
+	bool notify = false;
+	int ret;
+
+	lockdep_assert_held(&q->lock);
+	ret = virtio_hyv_req_sgs(req, &req_sg, &resp_sg);
+	if (ret)
+		return ret;
+	virtio_hyv_req_reuse(req);
+	ret = virtio_hyv_reqq_add_locked(hyv, q, req, sgs, 1, 1, &notify);
+	if (!ret && notify)
+		virtqueue_notify(q->vq);
+	return ret;
+}
+
+/**
+ * virtio_hyv_req_answer() - the answer to a request sent with
+ * virtio_hyv_reqq_send(), from its on_done
+ * @hyv: the device
+ * @req: the request
+ *
+ * Return: req->error when it is not 0, otherwise as virtio_hyv_req_exec().
+ */
+int virtio_hyv_req_answer(struct virtio_hyv *hyv,
+			  const struct virtio_hyv_req *req)
+{
+	return req->error ? req->error : virtio_hyv_req_status(hyv, req);
 }
 
 static void virtio_hyv_reqq_init(struct virtio_hyv_reqq *q)

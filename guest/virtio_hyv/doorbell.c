@@ -3,15 +3,44 @@
  * virtio_hyv doorbells: the provider rings the send doorbell of a QP with
  * a POST_SEND of no work requests, which reaches post_send with wr NULL.
  * It becomes a DOORBELL request on the doorbellq (the ctrlq without
- * VIRTIO_HYV_F_DOORBELL_QUEUE), and post_send returns once the host ran
- * it, as rxe's does.  The request of a QP is allocated once and reused;
- * doorbells of one QP are serialized on it.
+ * VIRTIO_HYV_F_DOORBELL_QUEUE), and post_send returns as soon as the
+ * request is on the ring: the application posts on while the host runs
+ * the send queue.
+ *
+ * A QP has one DOORBELL request, so at most one doorbell of a QP is in
+ * flight.  A ring while it is only marks it to be sent again once the
+ * device completed it.  The host runs the send queue as it finds it when
+ * it serves a DOORBELL, so the request sent again covers every work
+ * request written before the ring, and rings in between cost nothing.
+ *
+ * Lock rules: db->lock (irq-safe) protects in_flight, again and closed.
+ * on_done takes it inside the queue's lock; nothing takes the queue's lock
+ * inside it.  The core calls post_send and destroy_qp of a QP one at a
+ * time, never both at once.
+ *
+ * Lifetime: the QP owns the doorbell until it is destroyed; the device
+ * holds the request while it is in flight.  Whichever of destroy and
+ * on_done finds the doorbell closed and idle frees it, so that on_done of
+ * a device answering after the QP is gone still finds its doorbell.
  */
-#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 
 #include "virtio_hyv.h"
 #include "trace.h"
+
+struct virtio_hyv_doorbell {
+	spinlock_t lock;		/* see above */
+	bool in_flight;			/* the device has the request */
+	bool again;			/* rung while in flight */
+	bool closed;			/* the QP is destroyed */
+	struct virtio_hyv *hyv;
+	struct virtio_hyv_reqq *q;
+	struct virtio_hyv_req *req;
+	u32 ctx_handle;
+	u32 qp_handle;
+};
 
 void virtio_hyv_doorbell_fill(struct virtio_hyv_doorbell_req *dreq,
 			      u32 ctx_handle, u32 qp_handle)
@@ -22,61 +51,121 @@ void virtio_hyv_doorbell_fill(struct virtio_hyv_doorbell_req *dreq,
 	dreq->qp_handle = cpu_to_le32(qp_handle);
 }
 
-/* The QP's request, ready to send.  Called with db_lock held. */
-static struct virtio_hyv_req *virtio_hyv_db_req(struct virtio_hyv_qp *qp)
+static void virtio_hyv_doorbell_free(struct virtio_hyv_doorbell *db)
 {
-	struct virtio_hyv_req *req = qp->db_req;
-
-	if (req) {
-		virtio_hyv_req_reuse(req);
-		return req;
-	}
-	req = virtio_hyv_req_alloc(sizeof(struct virtio_hyv_doorbell_req),
-				   sizeof(struct virtio_hyv_resp_hdr),
-				   GFP_KERNEL);
-	if (!req)
-		return NULL;
-	virtio_hyv_doorbell_fill(req->req_buf, qp->ev.ctx_handle,
-				 qp->ev.handle);
-	qp->db_req = req;
-	return req;
+	virtio_hyv_req_put(db->req);
+	kfree(db);
 }
 
-static int virtio_hyv_doorbell(struct virtio_hyv_qp *qp)
+/*
+ * The request's on_done, with the queue's lock held: sends the request
+ * again when the QP was rung meanwhile.
+ */
+static void virtio_hyv_doorbell_done(struct virtio_hyv_req *req)
 {
-	struct virtio_hyv *hyv = to_hyv_ibdev(qp->ibqp.device)->hyv;
-	struct virtio_hyv_reqq *q = hyv->dbq.vq ? &hyv->dbq : &hyv->ctrlq;
-	struct virtio_hyv_req *req;
-	int ret;
+	struct virtio_hyv_doorbell *db = req->owner;
+	int answer = virtio_hyv_req_answer(db->hyv, req);
+	bool resent = false, release;
 
-	ret = mutex_lock_killable(&qp->db_lock);
-	if (ret)
-		return ret;
-	req = virtio_hyv_db_req(qp);
-	if (!req) {
-		ret = -ENOMEM;
-		goto out_unlock;
+	spin_lock(&db->lock);
+	if (db->again && !db->closed && !req->error) {
+		db->again = false;
+		resent = !virtio_hyv_reqq_resend_locked(db->hyv, db->q, req);
 	}
-	ret = virtio_hyv_reqq_exec(hyv, q, req, VIRTIO_HYV_REQ_TIMEOUT);
-	if (ret == -EINTR || ret == -ETIMEDOUT) {
-		/* The device may still own it: leave it to the device. */
-		virtio_hyv_req_put(req);
-		qp->db_req = NULL;
+	db->in_flight = resent;
+	release = db->closed && !resent;
+	spin_unlock(&db->lock);
+
+	trace_virtio_hyv_doorbell_done(db->hyv->vdev->index, db->ctx_handle,
+				       db->qp_handle, answer, resent);
+	if (release)
+		virtio_hyv_doorbell_free(db);
+}
+
+struct virtio_hyv_doorbell *virtio_hyv_doorbell_create(struct virtio_hyv *hyv,
+						       u32 ctx_handle,
+						       u32 qp_handle)
+{
+	struct virtio_hyv_doorbell *db;
+
+	db = kzalloc(sizeof(*db), GFP_KERNEL);
+	if (!db)
+		return NULL;
+	db->req = virtio_hyv_req_alloc(sizeof(struct virtio_hyv_doorbell_req),
+				       sizeof(struct virtio_hyv_resp_hdr),
+				       GFP_KERNEL);
+	if (!db->req) {
+		kfree(db);
+		return NULL;
 	}
-out_unlock:
-	mutex_unlock(&qp->db_lock);
-	trace_virtio_hyv_doorbell(hyv->vdev->index, qp->ev.ctx_handle,
-				  qp->ev.handle, ret);
+	virtio_hyv_doorbell_fill(db->req->req_buf, ctx_handle, qp_handle);
+	db->req->on_done = virtio_hyv_doorbell_done;
+	db->req->owner = db;
+	spin_lock_init(&db->lock);
+	db->hyv = hyv;
+	db->q = hyv->dbq.vq ? &hyv->dbq : &hyv->ctrlq;
+	db->ctx_handle = ctx_handle;
+	db->qp_handle = qp_handle;
+	return db;
+}
+
+/* The QP is destroyed: no doorbell is sent any more. */
+void virtio_hyv_doorbell_destroy(struct virtio_hyv_doorbell *db)
+{
+	unsigned long flags;
+	bool idle;
+
+	spin_lock_irqsave(&db->lock, flags);
+	db->closed = true;
+	idle = !db->in_flight;
+	spin_unlock_irqrestore(&db->lock, flags);
+	if (idle)
+		virtio_hyv_doorbell_free(db);
+}
+
+static int virtio_hyv_doorbell_ring(struct virtio_hyv_doorbell *db)
+{
+	unsigned long flags;
+	bool coalesced;
+	int ret = 0;
+
+	spin_lock_irqsave(&db->lock, flags);
+	coalesced = db->in_flight;
+	if (coalesced)
+		db->again = true;
+	else
+		db->in_flight = true;
+	spin_unlock_irqrestore(&db->lock, flags);
+
+	if (!coalesced) {
+		/* Not in flight: the request is ours until it is sent. */
+		virtio_hyv_req_reuse(db->req);
+		ret = virtio_hyv_reqq_send(db->hyv, db->q, db->req);
+		if (ret) {
+			spin_lock_irqsave(&db->lock, flags);
+			db->in_flight = false;
+			spin_unlock_irqrestore(&db->lock, flags);
+		}
+	}
+	trace_virtio_hyv_doorbell(db->hyv->vdev->index, db->ctx_handle,
+				  db->qp_handle, coalesced, ret);
 	return ret;
 }
 
-/* Only the provider's doorbell: no kernel user posts on a user QP. */
+/*
+ * Only the provider's doorbell: no kernel user posts on a user QP.  Like
+ * rxe, a QP not yet moved to RTS refuses it.
+ */
 int virtio_hyv_ib_post_send(struct ib_qp *ibqp, const struct ib_send_wr *wr,
 			    const struct ib_send_wr **bad_wr)
 {
+	struct virtio_hyv_qp *qp = to_hyv_qp(ibqp);
+
 	if (wr) {
 		*bad_wr = wr;
 		return -EOPNOTSUPP;
 	}
-	return virtio_hyv_doorbell(to_hyv_qp(ibqp));
+	if (!READ_ONCE(qp->sq_ready))
+		return -EINVAL;
+	return virtio_hyv_doorbell_ring(qp->db);
 }

@@ -135,14 +135,19 @@ int virtio_hyv_ib_create_qp(struct ib_qp *ibqp,
 	if (!virtio_hyv_queues_usable(vibdev))
 		return -EOPNOTSUPP;
 	uctx = udata_to_hyv_ucontext(udata);
-	mutex_init(&qp->db_lock);
 
 	ret = virtio_hyv_verb(vibdev, uctx->ctx_handle, &verb);
 	if (ret)
 		return ret;
+	qp->db = virtio_hyv_doorbell_create(vibdev->hyv, uctx->ctx_handle,
+					    resp.qp_handle);
+	if (!qp->db) {
+		ret = -ENOMEM;
+		goto err_destroy_host;
+	}
 	ret = virtio_hyv_maps_insert(uctx, &verb, &qp->maps);
 	if (ret)
-		goto err_destroy_host;
+		goto err_destroy_doorbell;
 	ret = virtio_hyv_evobj_add(&vibdev->hyv->qps, &qp->ev, uctx->ctx_handle,
 				   resp.qp_handle);
 	if (ret)
@@ -158,6 +163,8 @@ int virtio_hyv_ib_create_qp(struct ib_qp *ibqp,
 
 err_remove_maps:
 	virtio_hyv_maps_remove(&qp->maps);
+err_destroy_doorbell:
+	virtio_hyv_doorbell_destroy(qp->db);
 err_destroy_host:
 	virtio_hyv_qp_destroy_host(vibdev, uctx->ctx_handle, resp.qp_handle);
 	return ret;
@@ -197,6 +204,7 @@ int virtio_hyv_ib_modify_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr,
 		.cmd = &cmd, .cmd_len = sizeof(cmd),
 		.udata = udata,
 	};
+	int ret;
 
 	if (!udata)
 		return -EOPNOTSUPP;
@@ -207,8 +215,12 @@ int virtio_hyv_ib_modify_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr,
 		virtio_hyv_ah_to_dest(&cmd.dest, &attr->ah_attr);
 	if (attr_mask & IB_QP_ALT_PATH)
 		virtio_hyv_ah_to_dest(&cmd.alt_dest, &attr->alt_ah_attr);
-	return virtio_hyv_verb(to_hyv_ibdev(ibqp->device),
-			       virtio_hyv_qp_ctx(qp), &verb);
+	ret = virtio_hyv_verb(to_hyv_ibdev(ibqp->device),
+			      virtio_hyv_qp_ctx(qp), &verb);
+	/* What rxe's requester checks before it runs the send queue. */
+	if (!ret && (attr_mask & IB_QP_STATE))
+		WRITE_ONCE(qp->sq_ready, attr->qp_state >= IB_QPS_RTS);
+	return ret;
 }
 
 int virtio_hyv_ib_query_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr,
@@ -281,9 +293,6 @@ int virtio_hyv_ib_destroy_qp(struct ib_qp *ibqp, struct ib_udata *udata)
 	virtio_hyv_qp_destroy_host(vibdev, virtio_hyv_qp_ctx(qp),
 				   qp->ev.handle);
 	virtio_hyv_maps_remove(&qp->maps);
-	/* No doorbell runs: the core destroys a QP no call holds. */
-	if (qp->db_req)
-		virtio_hyv_req_put(qp->db_req);
-	mutex_destroy(&qp->db_lock);
+	virtio_hyv_doorbell_destroy(qp->db);
 	return 0;
 }

@@ -96,18 +96,41 @@ TRACE_EVENT(virtio_hyv_ibdev_unregister,
 );
 
 TRACE_EVENT(virtio_hyv_doorbell,
-	    TP_PROTO(int dev_index, u32 ctx_handle, u32 qp_handle, int error),
-	    TP_ARGS(dev_index, ctx_handle, qp_handle, error),
+	    TP_PROTO(int dev_index, u32 ctx_handle, u32 qp_handle,
+		     bool coalesced, int error),
+	    TP_ARGS(dev_index, ctx_handle, qp_handle, coalesced, error),
 	    TP_STRUCT__entry(__field(int, dev_index)
 			     __field(u32, ctx_handle)
 			     __field(u32, qp_handle)
+			     __field(bool, coalesced)
 			     __field(int, error)),
 	    TP_fast_assign(__entry->dev_index = dev_index;
 			   __entry->ctx_handle = ctx_handle;
 			   __entry->qp_handle = qp_handle;
+			   __entry->coalesced = coalesced;
 			   __entry->error = error;),
-	    TP_printk("virtio%d ctx=%u qp=%u error=%d", __entry->dev_index,
-		      __entry->ctx_handle, __entry->qp_handle, __entry->error)
+	    TP_printk("virtio%d ctx=%u qp=%u coalesced=%d error=%d",
+		      __entry->dev_index, __entry->ctx_handle,
+		      __entry->qp_handle, __entry->coalesced, __entry->error)
+);
+
+TRACE_EVENT(virtio_hyv_doorbell_done,
+	    TP_PROTO(int dev_index, u32 ctx_handle, u32 qp_handle, int answer,
+		     bool resent),
+	    TP_ARGS(dev_index, ctx_handle, qp_handle, answer, resent),
+	    TP_STRUCT__entry(__field(int, dev_index)
+			     __field(u32, ctx_handle)
+			     __field(u32, qp_handle)
+			     __field(int, answer)
+			     __field(bool, resent)),
+	    TP_fast_assign(__entry->dev_index = dev_index;
+			   __entry->ctx_handle = ctx_handle;
+			   __entry->qp_handle = qp_handle;
+			   __entry->answer = answer;
+			   __entry->resent = resent;),
+	    TP_printk("virtio%d ctx=%u qp=%u answer=%d resent=%d",
+		      __entry->dev_index, __entry->ctx_handle,
+		      __entry->qp_handle, __entry->answer, __entry->resent)
 );
 
 #endif /* _VIRTIO_HYV_TRACE_H */

@@ -278,17 +278,14 @@ static inline struct virtio_hyv_cq *to_hyv_cq(struct ib_cq *ibcq)
 	return container_of(ibcq, struct virtio_hyv_cq, ibcq);
 }
 
-/*
- * db_lock serializes the QP's doorbells and owns db_req, the request they
- * reuse; NULL when a doorbell was abandoned (the device may still hold
- * it) until the next one allocates another.
- */
+struct virtio_hyv_doorbell;
+
 struct virtio_hyv_qp {
 	struct ib_qp ibqp;		/* first, for INIT_RDMA_OBJ_SIZE */
 	struct virtio_hyv_evobj ev;
 	struct virtio_hyv_maps maps;
-	struct mutex db_lock;		/* see above */
-	struct virtio_hyv_req *db_req;
+	struct virtio_hyv_doorbell *db;	/* see doorbell.c */
+	bool sq_ready;			/* last state set: RTS or later */
 };
 
 static inline struct virtio_hyv_qp *to_hyv_qp(struct ib_qp *ibqp)
@@ -349,6 +346,13 @@ struct virtio_hyv_verb {
 struct virtio_hyv_req {
 	struct kref ref;
 	struct completion done;
+	/*
+	 * Runs when the device completed the request or it was drained,
+	 * with the queue's lock held (irqs off), for requests sent with
+	 * virtio_hyv_reqq_send(); owner is its data.
+	 */
+	void (*on_done)(struct virtio_hyv_req *req);
+	void *owner;
 	u64 id;
 	bool teardown;		/* wait even when killed (see verb.c) */
 	int error;		/* 0 when the device completed the request */
@@ -368,6 +372,13 @@ int virtio_hyv_req_exec(struct virtio_hyv *hyv, struct virtio_hyv_req *req,
 			long timeout);
 int virtio_hyv_reqq_exec(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
 			 struct virtio_hyv_req *req, long timeout);
+int virtio_hyv_reqq_send(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
+			 struct virtio_hyv_req *req);
+int virtio_hyv_reqq_resend_locked(struct virtio_hyv *hyv,
+				  struct virtio_hyv_reqq *q,
+				  struct virtio_hyv_req *req);
+int virtio_hyv_req_answer(struct virtio_hyv *hyv,
+			  const struct virtio_hyv_req *req);
 int virtio_hyv_req_exec_sgs(struct virtio_hyv *hyv, struct virtio_hyv_req *req,
 			    struct scatterlist *sgs[], unsigned int out_sgs,
 			    unsigned int in_sgs, long timeout);
@@ -491,6 +502,10 @@ int virtio_hyv_ib_post_send(struct ib_qp *ibqp, const struct ib_send_wr *wr,
 			    const struct ib_send_wr **bad_wr);
 void virtio_hyv_doorbell_fill(struct virtio_hyv_doorbell_req *dreq,
 			      u32 ctx_handle, u32 qp_handle);
+struct virtio_hyv_doorbell *virtio_hyv_doorbell_create(struct virtio_hyv *hyv,
+						       u32 ctx_handle,
+						       u32 qp_handle);
+void virtio_hyv_doorbell_destroy(struct virtio_hyv_doorbell *db);
 
 /* srq.c */
 int virtio_hyv_ib_create_srq(struct ib_srq *ibsrq,
