@@ -18,6 +18,8 @@
 #include <time.h>
 #include <infiniband/verbs.h>
 
+#include "../../include/open_device.h"
+
 #define MIB (1024UL * 1024UL)
 
 static const unsigned int mr_sizes_mib[] = { 1, 4, 16, 64 };
@@ -107,20 +109,6 @@ static int bench_qp(struct ibv_pd *pd, struct ibv_cq *cq, int iters)
 	printf("create_qp iters=%d create_us=%.1f destroy_us=%.1f\n",
 	       iters, create / iters, destroy / iters);
 	return 0;
-}
-
-static struct ibv_context *open_device(const char *name)
-{
-	struct ibv_device **list = ibv_get_device_list(NULL);
-	struct ibv_context *ctx = NULL;
-	int i;
-
-	for (i = 0; list && list[i]; i++)
-		if (!strcmp(ibv_get_device_name(list[i]), name))
-			ctx = ibv_open_device(list[i]);
-	if (list)
-		ibv_free_device_list(list);
-	return ctx;
 }
 
 int main(int argc, char **argv)

@@ -8,20 +8,9 @@
  * what a guest user sees when the device goes away under it.
  */
 #include <stdio.h>
-#include <string.h>
 #include <infiniband/verbs.h>
 
-static struct ibv_context *open_device(const char *name)
-{
-	struct ibv_device **list = ibv_get_device_list(NULL);
-	struct ibv_context *ctx = NULL;
-
-	for (int i = 0; list && list[i]; i++)
-		if (!strcmp(ibv_get_device_name(list[i]), name))
-			ctx = ibv_open_device(list[i]);
-	ibv_free_device_list(list);
-	return ctx;
-}
+#include "../../include/open_device.h"
 
 int main(int argc, char **argv)
 {

@@ -32,6 +32,8 @@
 
 #include <infiniband/verbs.h>
 
+#include "../../include/open_device.h"
+
 #define HUGE_SIZE (2UL << 20)
 
 enum backing { HEAP, ANON, HUGE };
@@ -431,22 +433,6 @@ static int run_case(struct side *s, const struct buffer_case *c,
 	return failed;
 }
 
-static struct ibv_context *open_device(const char *name)
-{
-	struct ibv_device **list = ibv_get_device_list(NULL);
-	struct ibv_context *ctx = NULL;
-
-	if (!list)
-		die("ibv_get_device_list");
-	for (int i = 0; list[i]; i++)
-		if (!strcmp(ibv_get_device_name(list[i]), name))
-			ctx = ibv_open_device(list[i]);
-	ibv_free_device_list(list);
-	if (!ctx)
-		dief("cannot open the device");
-	return ctx;
-}
-
 int main(int argc, char **argv)
 {
 	const char *dev = NULL, *port = "18515", *server = NULL;
@@ -470,6 +456,8 @@ int main(int argc, char **argv)
 	s.sock = s.server ? accept_tcp(port) : connect_tcp(server, port);
 
 	s.ctx = open_device(dev);
+	if (!s.ctx)
+		dief("cannot open the device");
 	s.pd = ibv_alloc_pd(s.ctx);
 	s.cq = ibv_create_cq(s.ctx, 8, NULL, NULL, 0);
 	if (!s.pd || !s.cq)
