@@ -62,7 +62,7 @@ vm_listed() { [ -n "$(hyvctl_vm "$1")" ]; }
 vm_gone() { [ -z "$(hyvctl_vm "$1")" ]; }
 
 # Kernel log lines that mean something went wrong, whatever the severity.
-kernel_trouble='WARNING:|BUG:|Oops|Call Trace|general protection fault|UBSAN|KASAN|refcount_t:|list_(add|del) corruption|blocked for more than|Unable to handle'
+kernel_trouble='WARNING:|BUG:|Oops|Call Trace|general protection fault|double fault|Kernel panic|UBSAN|KASAN|refcount_t:|list_(add|del) corruption|blocked for more than|Unable to handle'
 
 # RDMA devices of guest N (or of L1 with N = host), sorted, on one line.
 ib_devices() {
