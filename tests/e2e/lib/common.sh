@@ -64,6 +64,21 @@ vm_gone() { [ -z "$(hyvctl_vm "$1")" ]; }
 # Kernel log lines that mean something went wrong, whatever the severity.
 kernel_trouble='WARNING:|BUG:|Oops|Call Trace|general protection fault|double fault|Kernel panic|UBSAN|KASAN|refcount_t:|list_(add|del) corruption|blocked for more than|Unable to handle'
 
+# Neither L1's kernel log nor any guest's shows trouble, and every guest is
+# still up to be asked.
+expect_kernel_logs_clean() {
+	local n log
+	if dmesg | grep -E "$kernel_trouble"; then
+		fail "L1 kernel log has warnings (above)"
+	fi
+	for n in $(seq 1 "$HYV_GUESTS"); do
+		log=$(hyv-guest "$n" dmesg) || fail "cannot read guest $n's kernel log: is it up?"
+		if grep -E "$kernel_trouble" <<< "$log"; then
+			fail "guest $n kernel log has warnings (above)"
+		fi
+	done
+}
+
 # RDMA devices of guest N (or of L1 with N = host), sorted, on one line.
 ib_devices() {
 	if [ "$1" = host ]; then
