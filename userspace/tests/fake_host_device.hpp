@@ -68,11 +68,11 @@ public:
 	std::string fw_ver() override { return "1.2.3"; }
 	uint32_t num_comp_vectors() const override { return 2; }
 
-	Result<ib_uverbs_query_port_resp_ex> query_port(uint8_t port) override
+	Result<proto::PortAttr> query_port(uint8_t port) override
 	{
 		if (fail_with)
 			return errno_code(*fail_with);
-		ib_uverbs_query_port_resp_ex resp{};
+		proto::PortAttr resp{};
 		resp.legacy_resp.port_cap_flags = 0x04010000u | port;
 		resp.legacy_resp.gid_tbl_len = 16;
 		resp.legacy_resp.pkey_tbl_len = 2;

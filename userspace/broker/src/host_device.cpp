@@ -96,7 +96,9 @@ const char *driver_name(uint32_t driver_id)
 		return "siw";
 	case RDMA_DRIVER_ERDMA:
 		return "erdma";
-	case RDMA_DRIVER_MANA:
+	// Linux 6.2 appended mana to the enum; Debian 12's uapi headers (6.1)
+	// end at erdma.
+	case RDMA_DRIVER_ERDMA + 1:
 		return "mana";
 	default:
 		return "unknown";

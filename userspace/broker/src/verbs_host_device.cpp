@@ -99,13 +99,13 @@ public:
 		return line;
 	}
 
-	Result<ib_uverbs_query_port_resp_ex> query_port(uint8_t port) override
+	Result<proto::PortAttr> query_port(uint8_t port) override
 	{
 		ibv_port_attr attr{};
 		if (int ret = ibv_query_port(context_.get(), port, &attr))
 			return verbs_error(ret);
 
-		ib_uverbs_query_port_resp_ex resp{};
+		proto::PortAttr resp{};
 		ib_uverbs_query_port_resp &l = resp.legacy_resp;
 		l.port_cap_flags = attr.port_cap_flags;
 		l.max_msg_sz = attr.max_msg_sz;

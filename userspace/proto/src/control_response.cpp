@@ -137,7 +137,7 @@ void encode_device_attr(std::span<std::byte> out, const ib_uverbs_ex_query_devic
 #undef HYV_LE
 }
 
-void encode_port_attr(std::span<std::byte> out, const ib_uverbs_query_port_resp_ex &a)
+void encode_port_attr(std::span<std::byte> out, const PortAttr &a)
 {
 	using W = virtio_hyv_port_attr;
 	const ib_uverbs_query_port_resp &l = a.legacy_resp;
@@ -244,7 +244,7 @@ Result<std::size_t> encode_query_device_response(std::span<std::byte> out,
 }
 
 Result<std::size_t> encode_query_port_response(std::span<std::byte> out,
-					       const ib_uverbs_query_port_resp_ex &attr)
+					       const PortAttr &attr)
 {
 	using Resp = virtio_hyv_query_port_resp;
 

@@ -127,7 +127,7 @@ public:
 	virtual std::string fw_ver() = 0;
 	// The completion vectors a user context on the device has.
 	virtual uint32_t num_comp_vectors() const = 0;
-	virtual Result<ib_uverbs_query_port_resp_ex> query_port(uint8_t port) = 0;
+	virtual Result<proto::PortAttr> query_port(uint8_t port) = 0;
 	// The port's valid GID entries by ascending index.
 	virtual Result<std::vector<proto::GidEntry>> query_gid_table(uint8_t port) = 0;
 	// P_Key i at position i, pkey_tbl_len of them.

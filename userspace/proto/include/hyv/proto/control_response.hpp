@@ -34,6 +34,16 @@ struct GidEntry {
 	bool operator==(const GidEntry &) const = default;
 };
 
+// A port's attributes: the uverbs QUERY_PORT answer as recent kernels give
+// it (struct ib_uverbs_query_port_resp_ex with active_speed_ex).  hyv's own
+// because the uapi headers of Debian 12 (Linux 6.1) predate active_speed_ex,
+// which the wire carries whatever the build host's headers say.
+struct PortAttr {
+	ib_uverbs_query_port_resp legacy_resp{};
+	uint16_t port_cap_flags2 = 0;
+	uint32_t active_speed_ex = 0;
+};
+
 // The wire status for an error: its errno value when it is one, else EIO.
 uint32_t wire_status(std::error_code error);
 
@@ -57,7 +67,7 @@ Result<std::size_t> encode_query_device_response(std::span<std::byte> out,
 						 uint32_t num_comp_vectors);
 
 Result<std::size_t> encode_query_port_response(std::span<std::byte> out,
-					       const ib_uverbs_query_port_resp_ex &attr);
+					       const PortAttr &attr);
 
 Result<std::size_t> encode_gid_table_response(std::span<std::byte> out,
 					      std::span<const GidEntry> entries);
