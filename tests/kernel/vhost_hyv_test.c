@@ -1356,7 +1356,12 @@ static void test_outstanding_bound(struct vm *vm, int relay)
 	free(msg);
 }
 
-/* The broker of the race test: answers everything, restarts often. */
+/*
+ * The broker of the race test: answers everything, restarts often.  Its
+ * relay fd is non-blocking: a ring stop between poll() and read() takes
+ * the request back, and a blocking read() would then wait for one that
+ * may never come (hyvd reads the same way, through Asio).
+ */
 struct broker {
 	struct vm *vm;
 	int relay;
@@ -1369,10 +1374,11 @@ static void *broker_main(void *arg)
 	struct broker *b = arg;
 	struct relay_msg *msg = malloc(sizeof(*msg));
 
+	fcntl(b->relay, F_SETFL, O_NONBLOCK);
 	while (!__atomic_load_n(&b->stop, __ATOMIC_ACQUIRE)) {
 		ssize_t n = relay_read(b->relay, msg, 50);
 
-		if (n == -ETIMEDOUT)
+		if (n == -ETIMEDOUT || n == -EAGAIN)
 			continue;
 		if (n <= 0)
 			break;
@@ -1384,6 +1390,7 @@ static void *broker_main(void *arg)
 			b->restarts++;
 			if (b->relay < 0)
 				break;
+			fcntl(b->relay, F_SETFL, O_NONBLOCK);
 		}
 	}
 	free(msg);
