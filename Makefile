@@ -21,7 +21,7 @@ help:
 	@echo 'make [all]    build kernel modules (6.1), hyvd/hyvctl, patched QEMU, siw.ko'
 	@echo 'make check    everything below, ending in "N passed, N failed"'
 	@echo 'make demo     boot the lab and show a guest using the host RDMA device'
-	@echo 'make lint     checkpatch/W=1/sparse on 6.1 and 6.12, QEMU series checks'
+	@echo 'make lint     checkpatch/W=1/sparse on 6.1 and 6.12, QEMU series checks, shellcheck'
 	@echo 'make unit     hyvd/hyvctl unit tests'
 	@echo 'make fuzz     clang build: unit tests under ASan, bounded fuzzer runs'
 	@echo 'make e2e      end-to-end tests in the lab'
@@ -57,6 +57,7 @@ siw: deps
 lint: deps
 	tools/lint-kernel
 	tools/lint-qemu-patches
+	tools/lint-shell
 
 unit: userspace
 	ctest --test-dir $(BUILD)/userspace --output-on-failure
