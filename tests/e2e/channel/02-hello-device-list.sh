@@ -8,7 +8,7 @@ listed=$(hyv-guest 1 cat "$dev/hyv_host_devices")
 echo "guest 1 hyv_host_devices:"
 echo "$listed"
 
-host_devs=$(ls /sys/class/infiniband | sort)
+host_devs=$(find /sys/class/infiniband -mindepth 1 -maxdepth 1 -printf '%f\n' | sort)
 guest_devs=$(awk '{print $2}' <<< "$listed" | sort)
 expect_eq "$guest_devs" "$host_devs" "host devices seen by the guest"
 
