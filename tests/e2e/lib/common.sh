@@ -28,6 +28,7 @@ wait_until() {	# wait_until SECONDS COMMAND...: poll once a second
 
 # sysfs directory of guest N's virtio-hyv device (virtio device ID 63).
 hyv_sysfs() {
+	# shellcheck disable=SC2016 # expanded by the guest's sh, not here
 	hyv-guest "$1" sh -c 'for d in /sys/bus/virtio/devices/*; do
 		[ "$(cat "$d/device")" = 0x003f ] && echo "$d"; done; true'
 }
@@ -82,7 +83,8 @@ expect_kernel_logs_clean() {
 # RDMA devices of guest N (or of L1 with N = host), sorted, on one line.
 ib_devices() {
 	if [ "$1" = host ]; then
-		ls /sys/class/infiniband 2>/dev/null | sort | xargs
+		find /sys/class/infiniband -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null |
+			sort | xargs
 	else
 		hyv-guest "$1" sh -c 'ls /sys/class/infiniband 2>/dev/null' | sort | xargs
 	fi
@@ -127,6 +129,7 @@ hyvd_host_contexts_are() {	# hyvd_host_contexts_are COUNT
 }
 
 # The name libibverbs gives IBV_EVENT_DEVICE_FATAL (ibv_event_type_str).
+# shellcheck disable=SC2034 # for the cases that source this file
 device_fatal='local catastrophic error'
 
 # --- Verbs cases: programs on a "side", either L1 ("host") or guest N. ---
@@ -194,7 +197,8 @@ client_server() {
 	local server=$1 client=$2 secs=$3 port_opt=$4
 	shift 4
 	local port=$((20000 + RANDOM % 20000))
-	local what="$* ($(side_name "$client") -> $(side_name "$server"))"
+	local what
+	what="$* ($(side_name "$client") -> $(side_name "$server"))"
 	echo "== $what"
 	side_start "$server" /tmp/cs-server.log "$secs" "$@" "$port_opt" "$port"
 	wait_until 20 side_listening "$server" "$port" ||
