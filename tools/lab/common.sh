@@ -2,6 +2,7 @@
 # cache keys.  The scripts run as root on L0 with `set -euo pipefail`.
 
 lab_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck disable=SC2034 # for the scripts sourcing this
 lab_dir=$lab_top/tools/lab
 lab_cache=${HYV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hyv}/lab
 

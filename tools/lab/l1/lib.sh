@@ -1,4 +1,5 @@
 # Shared by L1's init and commands (sourced).  Runs as root in L1.
+# shellcheck disable=SC2034 # the variables are for the scripts sourcing this
 
 # The payload (read-only, from L0) and the results share (written back).
 payload=/hyv
@@ -6,7 +7,6 @@ HYV_OUT=${HYV_OUT:-/hyv-out}
 state=/run/hyv-lab			# pid files of what the lab started
 guest_payload=/var/lib/hyv-lab/guest-payload.ext4
 broker_socket=/run/hyvd/broker.sock
-agent_port=7000				# the guest agent's vsock port
 
 guest_cid() { echo $((3 + $1)); }
 guest_out() { echo "$HYV_OUT/l2/guest$1"; }
