@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 // The real HostDevice against the host's RDMA devices: needs rxe/siw (or
-// hardware) and ib_uverbs, so it is not a ctest; userspace/tests/lab runs
-// it in the lab's L1.  Every answer is compared with libibverbs' own.
+// hardware) and ib_uverbs, so it is not a ctest; the lab runs it in L1
+// (tests/e2e/devices/11-real-host-devices.sh).  Every answer is compared
+// with libibverbs' own.
 #include "test_support.hpp"
 
 #include <hyv/broker/rdma_netlink_inventory.hpp>
