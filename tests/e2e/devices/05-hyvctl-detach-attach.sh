@@ -7,8 +7,8 @@ watch=/hyv/extra/bin/hyv-async-watch
 guest_background 1 /tmp/watch.log "$watch" siw0
 wait_until 30 guest_file_has 1 /tmp/watch.log '^opened siw0' ||
 	fail "hyv-async-watch did not open siw0: $(hyv-guest 1 cat /tmp/watch.log)"
-wait_until 10 vm_has_contexts guest1 ||
-	fail "hyvd counts no context for guest1 while an application holds siw0"
+wait_until 10 vm_contexts_are guest1 1 ||
+	fail "hyvd counts $(vm_contexts guest1) context(s) for guest1 while one application holds siw0"
 guest_background 1 /tmp/loop.log sh -c "'while :; do
 	if ibv_devinfo -d siw0 > /dev/null 2>&1; then echo present; else echo absent; fi
 	sleep 0.5; done'"

@@ -8,7 +8,10 @@ watch=/hyv/extra/bin/hyv-async-watch
 guest_background 2 /tmp/watch.log "$watch" rxe0
 wait_until 30 guest_file_has 2 /tmp/watch.log '^opened rxe0' ||
 	fail "hyv-async-watch did not open rxe0: $(hyv-guest 2 cat /tmp/watch.log)"
-[ "$(hyvd_host_contexts)" -ge 1 ] || fail "rdma res shows no context of hyvd"
+# hyvd's own context on each host device, and guest2's application's.
+own=$(host_device_count)
+wait_until 10 hyvd_host_contexts_are "$((own + 1))" ||
+	fail "rdma res shows $(hyvd_host_contexts) contexts of hyvd, not $own of its own and guest2's"
 
 hyv-hyvd kill
 wait_until 30 guest_file_has 2 /tmp/watch.log "^event $device_fatal" ||

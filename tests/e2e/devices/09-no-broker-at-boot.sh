@@ -5,8 +5,11 @@
 hyv-hyvd stop
 trap 'hyv-hyvd start' EXIT
 hyv-guest-start 2
-[ -n "$(hyv_sysfs 2)" ] || fail "virtio_hyv is not bound in guest2"
-expect_eq "$(ib_devices 2)" "" "devices of guest2 without hyvd"
+dev=$(hyv_sysfs 2)
+[ -n "$dev" ] || fail "guest2 has no virtio device with ID 63"
+driver=$(hyv-guest 2 readlink -f "$dev/driver")
+expect_eq "${driver##*/}" virtio_hyv "driver bound to $dev without hyvd"
+guest_has_devices 2 "" || fail "guest2 has '$(ib_devices 2)' without hyvd"
 hyv-hyvd start
 trap - EXIT
 wait_until 60 guest_has_devices 2 "rxe0 siw0" ||

@@ -60,7 +60,10 @@ hyvd_guest_protocol() {
 }
 
 vm_listed() { [ -n "$(hyvctl_vm "$1")" ]; }
-vm_gone() { [ -z "$(hyvctl_vm "$1")" ]; }
+vm_gone() {	# listed no more, by a hyvctl that answered
+	local vm
+	vm=$(hyvctl_vm "$1") && [ -z "$vm" ]
+}
 
 # Kernel log lines that mean something went wrong, whatever the severity.
 kernel_trouble='WARNING:|BUG:|Oops|Call Trace|general protection fault|double fault|Kernel panic|UBSAN|KASAN|refcount_t:|list_(add|del) corruption|blocked for more than|Unable to handle'
@@ -86,12 +89,17 @@ ib_devices() {
 		find /sys/class/infiniband -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null |
 			sort | xargs
 	else
-		hyv-guest "$1" sh -c 'ls /sys/class/infiniband 2>/dev/null' | sort | xargs
+		# No class directory: ib_core is not loaded, so no device.
+		hyv-guest "$1" sh -c '[ ! -d /sys/class/infiniband ] || ls /sys/class/infiniband' |
+			sort | xargs
 	fi
 }
 
+# A guest that cannot be asked has no list to compare: that fails, even
+# against "" (no device).
 guest_has_devices() {	# guest_has_devices N "DEV ...": exactly these devices
-	[ "$(ib_devices "$1")" = "$2" ]
+	local devs
+	devs=$(ib_devices "$1") && [ "$devs" = "$2" ]
 }
 
 # Start PROGRAM ARG... in the background in guest N, detached from the agent,
@@ -115,13 +123,22 @@ vm_contexts_are() {	# vm_contexts_are NAME COUNT
 	[ "$(vm_contexts "$1")" = "$2" ]
 }
 
-vm_has_contexts() {	# vm_has_contexts NAME: at least one
-	[ "$(vm_contexts "$1")" -ge 1 ] 2>/dev/null
+# hyvd_res_count RES: objects of type RES (ctx pd cq qp mr srq) that hyvd
+# holds, from the RDMA core's view (rdma res).  A failing rdma command
+# prints nothing and fails, so that it never reads as a count of 0 (grep -c
+# prints 0 and exits 1 when nothing matches; that is a count).
+hyvd_res_count() {
+	local out
+	out=$(rdma res show "$1") || { echo "rdma res show $1 failed" >&2; return 1; }
+	grep -c 'comm hyvd' <<< "$out" || [ $? -eq 1 ]
 }
 
-# Host user contexts (uverbs files) open in hyvd, from the RDMA core's view.
-hyvd_host_contexts() {
-	rdma res show ctx 2>/dev/null | grep -c "comm hyvd" || true
+# Host user contexts (uverbs files) open in hyvd.
+hyvd_host_contexts() { hyvd_res_count ctx; }
+
+# L1's RDMA devices: hyvd holds one context on each for its own queries.
+host_device_count() {
+	find /sys/class/infiniband -mindepth 1 -maxdepth 1 | wc -l
 }
 
 hyvd_host_contexts_are() {	# hyvd_host_contexts_are COUNT
@@ -224,11 +241,13 @@ pingpong() {
 	expect_match "$client_log" '[0-9]+ iters in [0-9.]+ seconds' "$1 client result"
 }
 
-# Objects hyvd holds on the host, from the RDMA core's view (rdma res).
+# Objects hyvd holds on the host, from the RDMA core's view (rdma res);
+# "?" for a type rdma could not list.
 hyvd_rdma_objects() {
-	local r
+	local r n
 	for r in ctx pd cq qp mr srq; do
-		printf '%s=%s ' "$r" "$(rdma res show "$r" 2>/dev/null | grep -c 'comm hyvd' || true)"
+		n=$(hyvd_res_count "$r") || n='?'
+		printf '%s=%s ' "$r" "$n"
 	done
 }
 
@@ -241,10 +260,10 @@ vm_pinned_pages() {
 # own context on each host device (it queries them through it) and no other
 # object; no VM has a pinned page.
 host_at_baseline() {
-	local own
-	own=$(find /sys/class/infiniband -mindepth 1 -maxdepth 1 | wc -l)
-	[ "$(hyvd_rdma_objects)" = "ctx=$own pd=0 cq=0 qp=0 mr=0 srq=0 " ] &&
-		! hyvctl list --json | jq -e '.vms[] | select(.pinned_pages != 0)' > /dev/null
+	local vms
+	[ "$(hyvd_rdma_objects)" = "ctx=$(host_device_count) pd=0 cq=0 qp=0 mr=0 srq=0 " ] &&
+		vms=$(hyvctl list --json) &&
+		! jq -e '.vms[] | select(.pinned_pages != 0)' <<< "$vms" > /dev/null
 }
 
 expect_host_at_baseline() {	# within a few seconds of the last application's exit
