@@ -66,7 +66,7 @@ vm_gone() {	# listed no more, by a hyvctl that answered
 }
 
 # Kernel log lines that mean something went wrong, whatever the severity.
-kernel_trouble='WARNING:|BUG:|Oops|Call Trace|general protection fault|double fault|Kernel panic|UBSAN|KASAN|refcount_t:|list_(add|del) corruption|blocked for more than|Unable to handle'
+kernel_trouble='WARNING:|BUG:|Oops|Call Trace|general protection fault|double fault|Kernel panic|UBSAN|KASAN|refcount_t:|list_(add|del) corruption|blocked for more than|Unable to handle|soft lockup|hard LOCKUP|detected stalls|self-detected stall'
 
 # Neither L1's kernel log nor any guest's shows trouble, and every guest is
 # still up to be asked.
