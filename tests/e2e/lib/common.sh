@@ -65,8 +65,8 @@ vm_gone() {	# listed no more, by a hyvctl that answered
 	vm=$(hyvctl_vm "$1") && [ -z "$vm" ]
 }
 
-# Kernel log lines that mean something went wrong, whatever the severity.
-kernel_trouble='WARNING:|BUG:|Oops|Call Trace|general protection fault|double fault|Kernel panic|UBSAN|KASAN|refcount_t:|list_(add|del) corruption|blocked for more than|Unable to handle|soft lockup|hard LOCKUP|detected stalls|self-detected stall'
+# shellcheck source=tests/e2e/lib/kernel-trouble
+. "$E2E_LIB/kernel-trouble"
 
 # Neither L1's kernel log nor any guest's shows trouble, and every guest is
 # still up to be asked.
@@ -251,6 +251,47 @@ hyvd_rdma_objects() {
 	done
 }
 
+# Pages pinned with FOLL_PIN in all of L1 and not unpinned yet, from the
+# kernel's own counters: vhost_hyv pins guest pages (pin_user_pages_remote)
+# and QEMU's shm maps, and the RDMA core pins every MR (ib_umem), hyvd's
+# and native programs' alike.  stat_refresh folds the per-CPU deltas in.
+foll_pins_outstanding() {
+	echo 1 > /proc/sys/vm/stat_refresh || return 1
+	awk '$1 == "nr_foll_pin_acquired" { a = $2; n++ }
+		$1 == "nr_foll_pin_released" { r = $2; n++ }
+		END { if (n != 2) exit 1; printf "%d\n", a - r }' /proc/vmstat
+}
+
+# The outstanding pins of L1 with the guests idle and no test program
+# running, recorded once per L1 boot (/run is a tmpfs) by suite-entry
+# before its first case.  hyvd holds no pin for an idle guest.
+pin_baseline_file=/run/hyv-e2e-pin-baseline
+
+record_pin_baseline() {
+	local pins
+	[ ! -f "$pin_baseline_file" ] || return 0
+	pins=$(foll_pins_outstanding) && echo "$pins" > "$pin_baseline_file"
+}
+
+pin_baseline() { cat "$pin_baseline_file"; }
+
+# vhost_hyv's own count of what hyvd's relays hold, one line per relay fd
+# (one per VM hyvd serves): tests/e2e/progs/hyv-relay-stats.
+hyvd_relay_stats() {
+	local pid
+	pid=$(pidof hyvd) || { echo "hyvd is not running" >&2; return 1; }
+	/hyv/extra/bin/hyv-relay-stats "$pid"
+}
+
+# "relays=N held=N": hyvd's relay fds and the sum of what vhost_hyv counts
+# in them (guest pages pinned and windows, shm pages and maps).
+relay_summary() {
+	local stats
+	stats=$(hyvd_relay_stats) || return 1
+	awk 'NF { n++; for (i = 3; i <= NF; i++) { split($i, kv, "="); held += kv[2] } }
+		END { printf "relays=%d held=%d\n", n, held }' <<< "$stats"
+}
+
 # Guest pages hyvd has pinned for the VM named NAME.
 vm_pinned_pages() {
 	hyvctl_vm "$1" | jq -r '.pinned_pages'
@@ -258,17 +299,23 @@ vm_pinned_pages() {
 
 # Nothing of any guest left on the host: in rdma res, hyvd holds only its
 # own context on each host device (it queries them through it) and no other
-# object; no VM has a pinned page.
+# object; no VM listed by hyvd has a pinned page; vhost_hyv counts nothing
+# held in hyvd's relays, of which there is one per VM listed; and the
+# kernel's count of outstanding pins is back where it was with the guests
+# idle, which also covers a VM hyvd no longer lists.  Native test programs
+# must have exited.
 host_at_baseline() {
-	local vms
+	local vms pins
 	[ "$(hyvd_rdma_objects)" = "ctx=$(host_device_count) pd=0 cq=0 qp=0 mr=0 srq=0 " ] &&
 		vms=$(hyvctl list --json) &&
-		! jq -e '.vms[] | select(.pinned_pages != 0)' <<< "$vms" > /dev/null
+		! jq -e '.vms[] | select(.pinned_pages != 0)' <<< "$vms" > /dev/null &&
+		[ "$(relay_summary)" = "relays=$(jq '.vms | length' <<< "$vms") held=0" ] &&
+		pins=$(foll_pins_outstanding) && [ "$pins" = "$(pin_baseline)" ]
 }
 
 expect_host_at_baseline() {	# within a few seconds of the last application's exit
 	wait_until 15 host_at_baseline ||
-		fail "host not back to baseline: $(hyvd_rdma_objects); pinned: $(hyvctl list --json | jq -c '[.vms[] | {name, pinned_pages}]')"
+		fail "host not back to baseline: $(hyvd_rdma_objects); pinned by hyvd: $(hyvctl list --json | jq -c '[.vms[] | {name, pinned_pages}]'); vhost_hyv: $(relay_summary) for $(hyvctl list --json | jq '.vms | length') VM(s); FOLL_PIN pages outstanding in L1: $(foll_pins_outstanding), $(pin_baseline) with the guests idle"
 }
 
 vm_has_pinned() {	# vm_has_pinned NAME: hyvd pins guest pages for it

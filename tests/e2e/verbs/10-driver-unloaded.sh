@@ -4,14 +4,51 @@
 # reloaded driver runs RDMA again.
 . "$E2E_LIB/common.sh"
 
+# guest_app_count RES: objects of type RES that ib_write_bw holds in guest 1,
+# from the guest's RDMA core (rdma res), the same way hyvd_res_count counts.
+guest_app_count() {
+	local out
+	out=$(hyv-guest 1 rdma res show "$1") || { echo "guest1: rdma res show $1 failed" >&2; return 1; }
+	grep -c 'comm ib_write_bw' <<< "$out" || [ $? -eq 1 ]
+}
+
 write_bw_under_way 1
 gidx=$(rxe_ipv4_gid_index)
+
+# Before the unload the host holds the guest's transfer, so that the
+# baseline below shows the unload released it: each object ib_write_bw has
+# in the guest (one QP, one MR) is one of hyvd's on the host, next to
+# hyvd's own context on each host device; vhost_hyv's relays pin the
+# guest pages hyvd counts; and the kernel counts those pins and rxe's
+# ib_umem's own of the same pages.
+hyv-guest 1 rdma res show
+rdma res show
+expect_eq "$(guest_app_count qp)" 1 "ib_write_bw's QPs in guest1"
+expect_eq "$(guest_app_count mr)" 1 "ib_write_bw's MRs in guest1"
+expect_eq "$(hyvd_host_contexts)" "$(($(host_device_count) + 1))" "hyvd's host contexts"
+for r in pd cq qp mr srq; do
+	expect_eq "$(hyvd_res_count "$r")" "$(guest_app_count "$r")" "hyvd's ${r}s on the host, guest1's in the guest"
+done
+pinned=$(vm_pinned_pages guest1)
+relays=$(hyvd_relay_stats)
+echo "$relays"
+windows=$(awk '{ split($3, kv, "="); sum += kv[2] } END { print sum + 0 }' <<< "$relays")
+expect_eq "$windows" "$pinned" "guest pages vhost_hyv pins in hyvd's relays, hyvd's count"
+pins=$(($(foll_pins_outstanding) - $(pin_baseline)))
+echo "hyvd pins $pinned guest pages; L1 has $pins FOLL_PIN pages outstanding beyond its idle baseline"
+# The native server's MR and the queues' shm maps add to it: at least.
+[ "$pins" -ge $((2 * pinned)) ] ||
+	fail "L1 counts $pins pins beyond its baseline, fewer than vhost_hyv's and rxe's $pinned each"
+
+# Stopped, the application can neither exit nor close anything during the
+# unload: what the host releases, the unload released.  Its posted work is
+# still in flight on the host's rxe.
+hyv-guest 1 pkill -STOP -x ib_write_bw
 hyv-guest 1 timeout 60 rmmod virtio_hyv || fail "rmmod virtio_hyv failed or hung"
-hyv-guest 1 pgrep -x ib_write_bw > /dev/null ||
-	echo "note: ib_write_bw exited during the unload"
-pkill -KILL -x ib_write_bw || true
+pkill -KILL -x ib_write_bw || true	# the native server, so that its pins go too
 expect_host_at_baseline
-hyv-guest 1 pkill -KILL -x ib_write_bw || true
+hyv-guest 1 pgrep -x ib_write_bw > /dev/null || fail "the stopped ib_write_bw is gone"
+hyv-guest 1 pkill -KILL -x ib_write_bw
 wait_until 15 side_finished 1 /tmp/bw-client.log || fail "the guest application survived SIGKILL"
 hyv-guest 1 modprobe virtio_hyv
 wait_until 30 guest_has_devices 1 "rxe0 siw0" || fail "guest1 has '$(ib_devices 1)' after modprobe"
