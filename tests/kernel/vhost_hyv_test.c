@@ -418,6 +418,34 @@ static ssize_t relay_read(int relay, struct relay_msg *msg, int timeout_ms)
 	return n < 0 ? -errno : n;
 }
 
+/* What relay_read() returned, for a check's message. */
+static const char *read_result(ssize_t n)
+{
+	static char buf[64];
+
+	if (n == -ETIMEDOUT)
+		return "timed out";
+	if (!n)
+		return "EOF";
+	if (n < 0)
+		snprintf(buf, sizeof(buf), "%s", strerror(-n));
+	else
+		snprintf(buf, sizeof(buf), "%zd bytes", n);
+	return buf;
+}
+
+/* Whether relay_read() returned @n bytes of the HELLO posted with @tag. */
+static bool is_hello(const struct relay_msg *msg, ssize_t n, uint16_t tag)
+{
+	struct virtio_hyv_hello_req req;
+
+	if (n != (ssize_t)(sizeof(msg->hdr) + sizeof(req)) ||
+	    msg->hdr.req_len != sizeof(req))
+		return false;
+	memcpy(&req, msg->body, sizeof(req));
+	return req.hdr.opcode == VIRTIO_HYV_OP_HELLO && req.reserved == tag;
+}
+
 static ssize_t relay_answer(int relay, uint64_t id, uint32_t status,
 			    const void *payload, uint32_t payload_len)
 {
@@ -444,11 +472,12 @@ static ssize_t relay_write_raw(int relay, const void *buf, size_t len)
 	return n < 0 ? -errno : n;
 }
 
+/* The relay's poll mask; 0 if poll() fails, which no check expects. */
 static short relay_poll(int relay)
 {
 	struct pollfd pfd = { .fd = relay, .events = POLLIN | POLLOUT };
 
-	return poll(&pfd, 1, 0) < 0 ? -1 : pfd.revents;
+	return poll(&pfd, 1, 0) < 0 ? 0 : pfd.revents;
 }
 
 /* Waits until the relay has a request pending (all posted chains taken). */
@@ -581,6 +610,7 @@ static void test_shm(struct vm *vm, int relay)
 	uint64_t off = 0, off2 = 0, dummy;
 	uint8_t *anon, *bar;
 	bool ok;
+	int err;
 
 	check(shm_map(relay, q, 4096, &dummy) == -ENXIO,
 	      "SHM_MAP before SET_SHM: ENXIO");
@@ -621,9 +651,11 @@ static void test_shm(struct vm *vm, int relay)
 	      "SHM_MAP of anonymous memory: EINVAL");
 	check(shm_map(relay, q + 1, 4096, &dummy) == -EINVAL,
 	      "SHM_MAP of an unaligned address: EINVAL");
-	check(shm_map(relay, q, 2 * SHM_SIZE, &dummy) == -EFAULT ||
-	      shm_map(relay, q, 2 * SHM_SIZE, &dummy) == -ENOSPC,
-	      "SHM_MAP beyond the mapping or the region fails");
+	/* Once: a second try could fail only because the first one mapped. */
+	err = shm_map(relay, q, 2 * SHM_SIZE, &dummy);
+	check(err == -EFAULT || err == -ENOSPC,
+	      "SHM_MAP beyond the mapping or the region fails (%s)",
+	      strerror(-err));
 	munmap(anon, 4096);
 
 	check(shm_unmap(relay, off) == 0, "SHM_UNMAP");
@@ -751,9 +783,11 @@ static void test_memory_device_gone(void)
 
 	vm_open(&vm);
 	relay = get_relay(&vm);
-	vm_ioctl(&vm, VHOST_HYV_SET_SHM, &cfg);
-	check(shm_map(relay, q, 4096, &off) == 0 &&
-	      map_guest(relay, &run, 1, 0, &off, &len) == 0,
+	/* Without both maps, "gone" and "kept" below would be vacuous. */
+	check(relay >= 0 && vm_ioctl(&vm, VHOST_HYV_SET_SHM, &cfg) == 0 &&
+	      shm_map(relay, q, 4096, &off) == 0 &&
+	      map_guest(relay, &run, 1, 0, &off, &len) == 0 &&
+	      get_stats(relay, &st) && st.shm_maps == 1 && st.guest_maps == 1,
 	      "a window and a shm map before QEMU goes");
 	vm_close(&vm);
 	check(get_stats(relay, &st) && !st.shm_maps && !st.shm_pages_mapped &&
@@ -810,9 +844,11 @@ static void test_no_relay(struct vm *vm)
 static void test_relay_basics(struct vm *vm, int relay)
 {
 	struct relay_msg *msg = malloc(sizeof(*msg));
+	int fd_flags = fcntl(relay, F_GETFD);
 	char small[64];
 
-	check(fcntl(relay, F_GETFD) & FD_CLOEXEC, "relay fd is O_CLOEXEC");
+	/* -1, a failed fcntl(), has every bit set. */
+	check(fd_flags >= 0 && (fd_flags & FD_CLOEXEC), "relay fd is O_CLOEXEC");
 	check(get_relay(vm) == -EBUSY, "second GET_RELAY fails with EBUSY");
 	check(read(relay, small, sizeof(small)) < 0 && errno == EINVAL,
 	      "read with a short buffer fails with EINVAL");
@@ -1168,12 +1204,15 @@ static void test_event_bad_writes(struct vm *vm, int relay)
 static void test_events_while_stopped(struct vm *vm, int relay)
 {
 	struct virtio_hyv_event ev;
+	unsigned int accepted = 0;
 	uint32_t len;
 
 	ev = make_event(200);
-	relay_event(relay, &ev);
+	accepted += relay_event(relay, &ev) == EVENT_WRITE_LEN;
 	ev = make_event(201);
-	relay_event(relay, &ev);
+	accepted += relay_event(relay, &ev) == EVENT_WRITE_LEN;
+	/* Else "discarded" below would hold of events never kept. */
+	check(accepted == 2, "2 events kept before the stop (%u/2)", accepted);
 	check(set_running(vm, 0) == 0, "stop with 2 events kept");
 	ev = make_event(202);
 	check(relay_event(relay, &ev) == EVENT_WRITE_LEN,
@@ -1191,6 +1230,7 @@ static void test_events_while_stopped(struct vm *vm, int relay)
 static int test_broker_down(struct vm *vm, int relay)
 {
 	struct virtio_hyv_event ev = make_event(300);
+	unsigned int i, brokers = 0;
 	uint32_t len;
 
 	post_event_buf(vm, EVBUF_SIZE, true);
@@ -1199,8 +1239,14 @@ static int test_broker_down(struct vm *vm, int relay)
 	      "closing the relay fd sends the guest BROKER_DOWN");
 
 	/* Two brokers come and go while the guest posts no buffer. */
-	close(get_relay(vm));
-	close(get_relay(vm));
+	for (i = 0; i < 2; i++) {
+		relay = get_relay(vm);
+		if (relay >= 0)
+			close(relay);
+		brokers += relay >= 0;
+	}
+	check(brokers == 2, "two brokers open and close their relay fd (%u/2)",
+	      brokers);
 	relay = get_relay(vm);
 	post_event_buf(vm, EVBUF_SIZE, true);
 	post_event_buf(vm, EVBUF_SIZE, true);
@@ -1241,13 +1287,16 @@ static int test_relay_close(struct vm *vm, int relay)
 {
 	struct relay_msg *msg = malloc(sizeof(*msg));
 	struct completion c[2];
+	ssize_t n;
 	bool ok;
 
-	post_hello(vm, 4, 0, 64);
-	post_hello(vm, 5, 0, 64);
-	check(relay_read(relay, msg, TIMEOUT_MS) > 0 &&
-	      relay_wait_pending(relay),
-	      "one of two requests read before the broker dies");
+	post_hello(vm, 4, 0x4444, 64);
+	post_hello(vm, 5, 0x5555, 64);
+	n = relay_read(relay, msg, TIMEOUT_MS);
+	ok = is_hello(msg, n, 0x4444);
+	check(ok && relay_wait_pending(relay),
+	      "one of two requests read before the broker dies (read: %s)",
+	      read_result(n));
 	close(relay);
 	ok = ring_wait_used(&vm->ctrl, &c[0], TIMEOUT_MS) &&
 	     ring_wait_used(&vm->ctrl, &c[1], TIMEOUT_MS);
@@ -1266,12 +1315,19 @@ static void test_stop_drains(struct vm *vm, int relay)
 	struct relay_msg *msg = malloc(sizeof(*msg));
 	struct completion c[2];
 	uint64_t id = 0;
+	ssize_t n;
+	bool ok;
 
-	post_hello(vm, 6, 0, 64);
-	post_hello(vm, 7, 0, 64);
-	if (relay_read(relay, msg, TIMEOUT_MS) > 0)
+	post_hello(vm, 6, 0x6666, 64);
+	post_hello(vm, 7, 0x7777, 64);
+	/* Else "in-flight" below is not tested, and id 0 is never in flight. */
+	n = relay_read(relay, msg, TIMEOUT_MS);
+	ok = is_hello(msg, n, 0x6666);
+	if (ok)
 		id = msg->hdr.id;
-	relay_wait_pending(relay);
+	check(ok && relay_wait_pending(relay),
+	      "one request read and one pending before the stop (read: %s)",
+	      read_result(n));
 	check(set_running(vm, 0) == 0, "SET_RUNNING 0 with requests queued");
 	/* Drained before the ioctl returned: no waiting allowed. */
 	check(ring_wait_used(&vm->ctrl, &c[0], 0) &&
@@ -1279,7 +1335,7 @@ static void test_stop_drains(struct vm *vm, int relay)
 	      resp_status(vm, 6) == ECONNRESET &&
 	      resp_status(vm, 7) == ECONNRESET,
 	      "stopping completes in-flight and pending requests: ECONNRESET");
-	check(relay_answer(relay, id, 0, NULL, 0) == -ENOENT,
+	check(id && relay_answer(relay, id, 0, NULL, 0) == -ENOENT,
 	      "answer after the stop: ENOENT");
 	check(vm_ioctl(vm, VHOST_GET_VRING_BASE, &state) == 0 &&
 	      state.num == vm->ctrl.avail_idx,
@@ -1323,8 +1379,8 @@ static void test_outstanding_bound(struct vm *vm, int relay)
 	}
 	check(nr_read == RING_NUM, "%u chains posted, %u relayed (ring size)",
 	      RING_NUM + 8, nr_read);
-	relay_answer(relay, first_id, 0, NULL, 0);
-	check(relay_read(relay, msg, TIMEOUT_MS) > 0,
+	check(nr_read && relay_answer(relay, first_id, 0, NULL, 0) > 0 &&
+	      relay_read(relay, msg, TIMEOUT_MS) > 0,
 	      "one answer lets one more chain in");
 
 	/* 1 answered + 64 in flight completed; 7 never taken. */
@@ -1360,13 +1416,19 @@ static void test_outstanding_bound(struct vm *vm, int relay)
  * The broker of the race test: answers everything, restarts often.  Its
  * relay fd is non-blocking: a ring stop between poll() and read() takes
  * the request back, and a blocking read() would then wait for one that
- * may never come (hyvd reads the same way, through Asio).
+ * may never come (hyvd reads the same way, through Asio).  Its answer
+ * echoes the request's tag, so that the guest can tell it from another
+ * chain's; every answer the relay takes must reach the guest once.
  */
 struct broker {
 	struct vm *vm;
 	int relay;
 	bool stop;			/* __atomic */
-	unsigned int answered, restarts;
+	unsigned int answered;		/* answers the relay took */
+	unsigned int late;		/* -ENOENT: a ring stop failed it first */
+	unsigned int restarts;
+	bool stopped;			/* it left its loop when told to */
+	char error[96];			/* why it ended before it was told to */
 };
 
 static void *broker_main(void *arg)
@@ -1374,25 +1436,58 @@ static void *broker_main(void *arg)
 	struct broker *b = arg;
 	struct relay_msg *msg = malloc(sizeof(*msg));
 
-	fcntl(b->relay, F_SETFL, O_NONBLOCK);
-	while (!__atomic_load_n(&b->stop, __ATOMIC_ACQUIRE)) {
-		ssize_t n = relay_read(b->relay, msg, 50);
+	if (!msg || fcntl(b->relay, F_SETFL, O_NONBLOCK)) {
+		snprintf(b->error, sizeof(b->error), "setup: %s",
+			 strerror(errno));
+		goto out;
+	}
+	for (;;) {
+		struct virtio_hyv_hello_req req;
+		uint64_t tag;
+		ssize_t n;
 
+		if (__atomic_load_n(&b->stop, __ATOMIC_ACQUIRE)) {
+			b->stopped = true;
+			break;
+		}
+		n = relay_read(b->relay, msg, 50);
 		if (n == -ETIMEDOUT || n == -EAGAIN)
 			continue;
-		if (n <= 0)
+		if (n != (ssize_t)(sizeof(msg->hdr) + sizeof(req))) {
+			snprintf(b->error, sizeof(b->error), "read: %s",
+				 read_result(n));
 			break;
+		}
+		memcpy(&req, msg->body, sizeof(req));
+		tag = req.reserved;
+		n = relay_answer(b->relay, msg->hdr.id, 0, &tag, sizeof(tag));
 		/* Some answers race with ring stops; ENOENT is fine then. */
-		relay_answer(b->relay, msg->hdr.id, 0, &msg->hdr.id, 8);
-		if (++b->answered % 97 == 0) {
-			close(b->relay);
-			b->relay = get_relay(b->vm);
-			b->restarts++;
-			if (b->relay < 0)
-				break;
-			fcntl(b->relay, F_SETFL, O_NONBLOCK);
+		if (n == -ENOENT) {
+			b->late++;
+			continue;
+		}
+		if (n < 0) {
+			snprintf(b->error, sizeof(b->error), "answer: %s",
+				 strerror(-n));
+			break;
+		}
+		if (++b->answered % 97)
+			continue;
+		close(b->relay);
+		b->relay = get_relay(b->vm);
+		if (b->relay < 0) {
+			snprintf(b->error, sizeof(b->error), "GET_RELAY: %s",
+				 strerror(-b->relay));
+			break;
+		}
+		b->restarts++;
+		if (fcntl(b->relay, F_SETFL, O_NONBLOCK)) {
+			snprintf(b->error, sizeof(b->error), "fcntl: %s",
+				 strerror(errno));
+			break;
 		}
 	}
+out:
 	free(msg);
 	return NULL;
 }
@@ -1401,9 +1496,13 @@ static void test_race(struct vm *vm, int relay)
 {
 	struct broker b = { .vm = vm, .relay = relay };
 	unsigned int round, i, done = 0, posted = 0, bad = 0, stops = 0;
+	unsigned int answered = 0, failed = 0, stop_errors = 0;
 	bool outstanding[RING_NUM] = { false };
 	unsigned int slot_of[RING_NUM] = { 0 };
+	uint16_t tag_of[RING_NUM] = { 0 };
+	const uint32_t hdr_len = sizeof(struct virtio_hyv_resp_hdr);
 	pthread_t thread;
+	int err;
 
 	if (pthread_create(&thread, NULL, broker_main, &b))
 		die("pthread_create");
@@ -1412,41 +1511,72 @@ static void test_race(struct vm *vm, int relay)
 		struct completion c;
 
 		for (i = 0; i < batch; i++) {
-			int head = post_hello(vm, 10 + i, round, 64);
+			uint16_t tag = round * 32 + i;
+			int head = post_hello(vm, 10 + i, tag, 64);
 
 			if (head < 0)
 				break;
 			outstanding[head] = true;
 			slot_of[head] = 10 + i;
+			tag_of[head] = tag;
 			posted++;
 		}
 		if (round % 7 == 3) {
-			set_running(vm, 0);
-			set_running(vm, 1);
+			stop_errors += set_running(vm, 0) != 0;
+			stop_errors += set_running(vm, 1) != 0;
 			stops++;
 		}
 		while (done < posted &&
 		       ring_wait_used(&vm->ctrl, &c, TIMEOUT_MS)) {
-			uint32_t status = c.head < RING_NUM ?
-				resp_status(vm, slot_of[c.head]) : 0;
+			unsigned int slot;
+			uint32_t status;
+			uint64_t echo;
 
-			if (c.head >= RING_NUM || !outstanding[c.head] ||
-			    c.len != (status ? 8u : 16u))
-				bad++;
-			else
-				outstanding[c.head] = false;
 			done++;
+			if (c.head >= RING_NUM || !outstanding[c.head]) {
+				bad++;
+				continue;
+			}
+			outstanding[c.head] = false;
+			slot = slot_of[c.head];
+			status = resp_status(vm, slot);
+			memcpy(&echo, slot_resp(vm, slot) + hdr_len,
+			       sizeof(echo));
+			/* Answered, or failed: by a stop, or between brokers. */
+			if (!status && c.len == hdr_len + sizeof(echo) &&
+			    echo == tag_of[c.head])
+				answered++;
+			else if ((status == ECONNRESET || status == ENOTCONN) &&
+				 c.len == hdr_len)
+				failed++;
+			else
+				bad++;
 		}
 		if (done < posted)
 			break;
 	}
 	__atomic_store_n(&b.stop, true, __ATOMIC_RELEASE);
-	pthread_join(thread, NULL);
-	note("race: %u posted, %u answered, %u broker restarts, %u stops",
-	     posted, b.answered, b.restarts, stops);
+	err = pthread_join(thread, NULL);
+	if (err)
+		snprintf(b.error, sizeof(b.error), "pthread_join: %s",
+			 strerror(err));
+	note("race: %u posted, %u answered, %u failed, %u late, %u restarts, %u stops",
+	     posted, answered, failed, b.late, b.restarts, stops);
+	/* A broker gone early leaves the chains to ENOTCONN: not a pass. */
+	check(b.stopped && !b.error[0],
+	      "race: the broker ran until it was told to stop%s%s",
+	      b.error[0] ? ", it failed at " :
+	      b.stopped ? "" : ", it ended on its own",
+	      b.error);
 	check(done == posted && !bad,
 	      "race: every chain completed exactly once (%u/%u, %u bad)",
 	      done, posted, bad);
+	check(b.answered && answered == b.answered,
+	      "race: each answer the relay took reached its chain, once (%u/%u)",
+	      answered, b.answered);
+	check(b.restarts && stops && !stop_errors,
+	      "race: %u broker restarts, %u ring stops, %u stop/start errors",
+	      b.restarts, stops, stop_errors);
 	if (b.relay >= 0)
 		close(b.relay);
 }
@@ -1458,18 +1588,27 @@ static void test_device_gone(void)
 	struct vm vm;
 	uint64_t id = 0;
 	int relay;
+	ssize_t n;
+	bool ok;
 
 	vm_open(&vm);
 	relay = get_relay(&vm);
-	post_hello(&vm, 0, 0, 64);
-	post_hello(&vm, 1, 0, 64);
-	if (relay_read(relay, msg, TIMEOUT_MS) > 0)
+	post_hello(&vm, 0, 0xd0, 64);
+	post_hello(&vm, 1, 0xd1, 64);
+	/* Without one in flight, the ENOENT below would be of id 0. */
+	n = relay_read(relay, msg, TIMEOUT_MS);
+	ok = is_hello(msg, n, 0xd0);
+	if (ok)
 		id = msg->hdr.id;
+	check(ok && relay_wait_pending(relay),
+	      "one request read and one pending before QEMU dies (read: %s)",
+	      read_result(n));
 	vm_close(&vm);		/* QEMU dies with one in flight, one pending */
-	check(relay_read(relay, msg, TIMEOUT_MS) == 0,
-	      "relay reads EOF once the device is gone");
+	n = relay_read(relay, msg, TIMEOUT_MS);
+	check(n == 0, "relay reads EOF once the device is gone (read: %s)",
+	      read_result(n));
 	check(relay_poll(relay) & POLLHUP, "relay polls POLLHUP");
-	check(relay_answer(relay, id, 0, NULL, 0) == -ENOENT,
+	check(id && relay_answer(relay, id, 0, NULL, 0) == -ENOENT,
 	      "answer after the device is gone: ENOENT");
 	check(relay_event(relay, &ev) == EVENT_WRITE_LEN,
 	      "event after the device is gone: accepted, discarded");
@@ -1484,18 +1623,31 @@ static void test_reset_owner(void)
 	struct vm vm;
 	uint64_t id = 0;
 	int relay;
+	ssize_t n;
+	bool ok;
 
 	vm_open(&vm);
 	relay = get_relay(&vm);
-	post_hello(&vm, 0, 0, 64);
-	if (relay_read(relay, msg, TIMEOUT_MS) > 0)
+	post_hello(&vm, 0, 0xe0, 64);
+	/*
+	 * A request left pending completes with ECONNRESET too, and id 0 is
+	 * never in flight: without this read neither check below tests
+	 * what it says.
+	 */
+	n = relay_read(relay, msg, TIMEOUT_MS);
+	ok = is_hello(msg, n, 0xe0);
+	if (ok)
 		id = msg->hdr.id;
+	check(ok, "the request is read before RESET_OWNER (read: %s)",
+	      read_result(n));
 	check(vm_ioctl(&vm, VHOST_RESET_OWNER, NULL) == 0, "RESET_OWNER");
-	check(ring_wait_used(&vm.ctrl, &c, 0) &&
+	check(id && ring_wait_used(&vm.ctrl, &c, 0) &&
 	      resp_status(&vm, 0) == ECONNRESET,
 	      "RESET_OWNER completes the in-flight request: ECONNRESET");
-	check(relay_answer(relay, id, 0, NULL, 0) == -ENOENT,
+	check(id && relay_answer(relay, id, 0, NULL, 0) == -ENOENT,
 	      "answer after RESET_OWNER: ENOENT");
+	check(relay_poll(relay) == POLLOUT,
+	      "the relay fd stays valid across the reset, nothing pending");
 	check(vm_ioctl(&vm, VHOST_SET_OWNER, NULL) == 0,
 	      "SET_OWNER again after RESET_OWNER");
 	close(relay);		/* the broker goes first this time */
