@@ -1,5 +1,8 @@
 # The four pingpongs between two guests (polling and with events): both
 # guests' QPs live on L1's rxe0, each guest maps only its own queues.
+# 8 runs of 20-40 s each in the lab (two guests under shadow paging,
+# slower still while the builder is busy).
+# timeout: 600
 . "$E2E_LIB/common.sh"
 
 gidx=$(rxe_ipv4_gid_index)
