@@ -370,8 +370,8 @@ static int virtio_hyv_inject_send(struct virtio_hyv *hyv,
 	}
 
 	/* No timeout: tests stop hyvd to hold requests; they can kill us. */
-	ret = virtio_hyv_req_exec_sgs(hyv, req, sgs, num_out, num_in,
-				      MAX_SCHEDULE_TIMEOUT);
+	ret = virtio_hyv_reqq_exec_sgs(hyv, &hyv->ctrlq, req, sgs, num_out,
+				       num_in, MAX_SCHEDULE_TIMEOUT);
 	if (ret)
 		goto out_put;
 

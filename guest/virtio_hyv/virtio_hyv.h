@@ -379,9 +379,6 @@ int virtio_hyv_reqq_resend_locked(struct virtio_hyv *hyv,
 				  struct virtio_hyv_req *req);
 int virtio_hyv_req_answer(struct virtio_hyv *hyv,
 			  const struct virtio_hyv_req *req);
-int virtio_hyv_req_exec_sgs(struct virtio_hyv *hyv, struct virtio_hyv_req *req,
-			    struct scatterlist *sgs[], unsigned int out_sgs,
-			    unsigned int in_sgs, long timeout);
 int virtio_hyv_reqq_exec_sgs(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
 			     struct virtio_hyv_req *req,
 			     struct scatterlist *sgs[], unsigned int out_sgs,
