@@ -228,14 +228,16 @@ static int virtio_hyv_req_wait(struct virtio_hyv_req *req, long timeout)
  * @timeout: in jiffies, or MAX_SCHEDULE_TIMEOUT
  *
  * Nothing about the chain is checked against the protocol:
- * virtio_hyv_reqq_exec() sends well-formed chains through it, the debugfs
- * injector malformed ones on purpose.  A request is executed at most once.
+ * virtio_hyv_reqq_exec() sends well-formed chains through it, the test
+ * hooks' injector (inject.c) malformed ones on purpose.  A request is
+ * executed at most once.
  *
  * Return: 0 once the device completed the request (req->used_len is then
  * valid), -ENODEV when the device went away first, -ETIMEDOUT, -EINTR when
  * the caller was killed, -ENOMEM or -EINVAL when the chain could not be
  * queued.
  */
+VISIBLE_IF_HYV_TEST_HOOKS
 int virtio_hyv_reqq_exec_sgs(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
 			     struct virtio_hyv_req *req,
 			     struct scatterlist *sgs[], unsigned int out_sgs,
