@@ -13,12 +13,13 @@ TOP := $(CURDIR)
 BUILD := $(TOP)/build
 CMAKE_BUILD_TYPE ?= RelWithDebInfo
 
-.PHONY: all deps modules userspace fuzz fuzz-build qemu siw lint unit e2e bench check demo clean help
+.PHONY: all deps modules modules-product userspace fuzz fuzz-build qemu siw lint unit e2e bench check demo clean help
 
 all: modules userspace qemu siw
 
 help:
-	@echo 'make [all]    build kernel modules (6.1), hyvd/hyvctl, patched QEMU, siw.ko'
+	@echo 'make [all]    build kernel modules (6.1, lab: with test hooks), hyvd/hyvctl, patched QEMU, siw.ko'
+	@echo 'make modules-product  the modules (6.1) as a package ships them: no test hooks'
 	@echo 'make check    everything below, ending in "N passed, N failed"'
 	@echo 'make demo     boot the lab and show a guest using the host RDMA device'
 	@echo 'make lint     checkpatch/W=1/sparse on 6.1 and 6.12, QEMU series checks, shellcheck'
@@ -31,8 +32,13 @@ help:
 deps:
 	tools/install-deps
 
+# The lab's modules (build/kernel/6.1) carry virtio_hyv's test hooks; the
+# product's (build/kernel/6.1-product) do not.
 modules: deps
 	tools/build-kmod 6.1
+
+modules-product: deps
+	tools/build-kmod --product 6.1
 
 userspace: deps
 	cmake -S userspace -B $(BUILD)/userspace -G Ninja \

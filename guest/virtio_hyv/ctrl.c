@@ -218,16 +218,18 @@ static int virtio_hyv_req_wait(struct virtio_hyv_req *req, long timeout)
 }
 
 /**
- * virtio_hyv_req_exec_sgs() - send a request made of caller-built sgs
+ * virtio_hyv_reqq_exec_sgs() - send a chain of caller-built sgs and wait
  * @hyv: the device
+ * @q: the request queue
  * @req: the request; every sg must point into its buffers
  * @sgs: @out_sgs driver-readable lists followed by @in_sgs device-writable
  * @out_sgs: number of driver-readable lists
  * @in_sgs: number of device-writable lists
  * @timeout: in jiffies, or MAX_SCHEDULE_TIMEOUT
  *
- * Nothing about the chain is checked against the protocol: the debugfs
- * injector uses this to send malformed chains on purpose.  A request is
+ * Nothing about the chain is checked against the protocol:
+ * virtio_hyv_reqq_exec() sends well-formed chains through it, the test
+ * hooks' injector (inject.c) malformed ones on purpose.  A request is
  * executed at most once.
  *
  * Return: 0 once the device completed the request (req->used_len is then
@@ -235,15 +237,7 @@ static int virtio_hyv_req_wait(struct virtio_hyv_req *req, long timeout)
  * the caller was killed, -ENOMEM or -EINVAL when the chain could not be
  * queued.
  */
-int virtio_hyv_req_exec_sgs(struct virtio_hyv *hyv, struct virtio_hyv_req *req,
-			    struct scatterlist *sgs[], unsigned int out_sgs,
-			    unsigned int in_sgs, long timeout)
-{
-	return virtio_hyv_reqq_exec_sgs(hyv, &hyv->ctrlq, req, sgs, out_sgs,
-					in_sgs, timeout);
-}
-
-/* As virtio_hyv_req_exec_sgs(), on request queue @q. */
+VISIBLE_IF_HYV_TEST_HOOKS
 int virtio_hyv_reqq_exec_sgs(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
 			     struct virtio_hyv_req *req,
 			     struct scatterlist *sgs[], unsigned int out_sgs,
@@ -267,7 +261,7 @@ int virtio_hyv_reqq_exec_sgs(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
  * Return: 0 when the device completed the request with status 0; the
  * negated device status when it failed it; -EIO when the device wrote less
  * than a response header or more than resp_len; -EPROTO for a status that
- * is no errno; otherwise as virtio_hyv_req_exec_sgs().
+ * is no errno; otherwise as virtio_hyv_reqq_exec_sgs().
  */
 int virtio_hyv_req_exec(struct virtio_hyv *hyv, struct virtio_hyv_req *req,
 			long timeout)
@@ -323,11 +317,13 @@ static int virtio_hyv_req_status(struct virtio_hyv *hyv,
 int virtio_hyv_reqq_exec(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
 			 struct virtio_hyv_req *req, long timeout)
 {
+	struct scatterlist req_sg, resp_sg;
+	struct scatterlist *sgs[] = { &req_sg, &resp_sg };
 	int ret;
 
-	ret = virtio_hyv_reqq_send(hyv, q, req);
+	ret = virtio_hyv_req_sgs(req, &req_sg, &resp_sg);
 	if (!ret)
-		ret = virtio_hyv_req_wait(req, timeout);
+		ret = virtio_hyv_reqq_exec_sgs(hyv, q, req, sgs, 1, 1, timeout);
 	if (ret)
 		return ret;
 	return virtio_hyv_req_status(hyv, req);

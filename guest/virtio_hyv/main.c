@@ -126,7 +126,7 @@ static int virtio_hyv_probe(struct virtio_device *vdev)
 		goto err_reset_device;
 	}
 
-	virtio_hyv_debugfs_add(hyv);
+	virtio_hyv_inject_add(hyv);
 	dev_dbg(&vdev->dev, "ready, events %s, doorbells on the %s, queue memory %#llx bytes\n",
 		hyv->event_vq ? "on" : "off", hyv->dbq.vq ? "doorbellq" : "ctrlq",
 		hyv->shm_len);
@@ -163,14 +163,14 @@ static void virtio_hyv_remove(struct virtio_device *vdev)
 	virtio_hyv_devs_clear(hyv, false);
 
 	/*
-	 * Then fail what is in flight: injections blocked on the device
-	 * must return before debugfs removal can wait for them.
+	 * Then fail what is in flight: injections (test hooks) blocked on
+	 * the device must return before their removal can wait for them.
 	 */
 	virtio_hyv_ctrl_stop(hyv);
 	virtio_reset_device(vdev);
 	virtio_hyv_ctrl_drain(hyv);
 
-	virtio_hyv_debugfs_remove(hyv);
+	virtio_hyv_inject_remove(hyv);
 	virtio_hyv_events_free(hyv);
 	vdev->config->del_vqs(vdev);
 	virtio_hyv_dispatch_destroy(hyv);
@@ -205,21 +205,21 @@ static int __init virtio_hyv_init(void)
 {
 	int ret;
 
-	virtio_hyv_debugfs_init();
+	virtio_hyv_inject_init();
 	ret = register_virtio_driver(&virtio_hyv_driver);
 	if (ret)
-		goto err_remove_debugfs;
+		goto err_inject_exit;
 	return 0;
 
-err_remove_debugfs:
-	virtio_hyv_debugfs_exit();
+err_inject_exit:
+	virtio_hyv_inject_exit();
 	return ret;
 }
 
 static void __exit virtio_hyv_exit(void)
 {
 	unregister_virtio_driver(&virtio_hyv_driver);
-	virtio_hyv_debugfs_exit();
+	virtio_hyv_inject_exit();
 }
 
 module_init(virtio_hyv_init);

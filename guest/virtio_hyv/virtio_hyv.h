@@ -70,7 +70,17 @@ struct virtio_hyv_personality {
 	const struct ib_device_ops *ops;	/* driver_id, uverbs_abi_ver */
 };
 
-/* State of the debugfs "inject" file; see debugfs.c. */
+/*
+ * Test hooks: the debugfs "inject" file (inject.c), built only with
+ * CONFIG_VIRTIO_HYV_TEST_HOOKS=y, which Kbuild sets when the build asks
+ * for it (tools/build-kmod does, for the lab).  Without it the hooks below
+ * are empty and the module has no injector.
+ */
+#if IS_ENABLED(CONFIG_VIRTIO_HYV_TEST_HOOKS)
+/* Static unless the test hooks call it (cf. VISIBLE_IF_KUNIT). */
+#define VISIBLE_IF_HYV_TEST_HOOKS
+
+/* State of the inject file. */
 struct virtio_hyv_inject {
 	struct dentry *dir;
 	struct mutex lock;		/* one injection at a time, last_* */
@@ -78,6 +88,9 @@ struct virtio_hyv_inject {
 	int last_status;
 	unsigned int last_used;
 };
+#else
+#define VISIBLE_IF_HYV_TEST_HOOKS static
+#endif
 
 /*
  * A request queue: the ctrlq, or the doorbellq.  lock (irq-safe spinlock)
@@ -102,14 +115,15 @@ struct virtio_hyv_reqq {
  *   devices.  It is held across requests (HELLO, the queries before a
  *   registration, DESTROY_CONTEXT during an unregistration).  The ib_device
  *   operations never take it: unregistration waits for them.
- * - inject.lock is taken before devs_lock and ctrl_lock, never inside them.
+ * - inject.lock (test hooks) is taken before devs_lock and ctrl_lock,
+ *   never inside them.
  *
  * Lifetime: remove() stops the event work, unregisters the guest devices
  * while requests still flow, then fails every request in flight and
  * refuses new ones (virtio_hyv_ctrl_stop/drain), and waits for the other
- * users of the request path to return (debugfs removal) before it deletes
- * the virtqueues and frees this structure.  Anything else that submits
- * requests must be waited for the same way.
+ * users of the request path to return (the test hooks' removal) before it
+ * deletes the virtqueues and frees this structure.  Anything else that
+ * submits requests must be waited for the same way.
  */
 struct virtio_hyv {
 	struct virtio_device *vdev;
@@ -146,7 +160,9 @@ struct virtio_hyv {
 	unsigned int num_host_devs;
 	struct virtio_hyv_host_dev host_devs[VIRTIO_HYV_MAX_DEVICES];
 
+#if IS_ENABLED(CONFIG_VIRTIO_HYV_TEST_HOOKS)
 	struct virtio_hyv_inject inject;
+#endif
 };
 
 static inline struct virtio_hyv *vdev_to_hyv(struct virtio_device *vdev)
@@ -379,13 +395,6 @@ int virtio_hyv_reqq_resend_locked(struct virtio_hyv *hyv,
 				  struct virtio_hyv_req *req);
 int virtio_hyv_req_answer(struct virtio_hyv *hyv,
 			  const struct virtio_hyv_req *req);
-int virtio_hyv_req_exec_sgs(struct virtio_hyv *hyv, struct virtio_hyv_req *req,
-			    struct scatterlist *sgs[], unsigned int out_sgs,
-			    unsigned int in_sgs, long timeout);
-int virtio_hyv_reqq_exec_sgs(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
-			     struct virtio_hyv_req *req,
-			     struct scatterlist *sgs[], unsigned int out_sgs,
-			     unsigned int in_sgs, long timeout);
 void virtio_hyv_ctrl_init(struct virtio_hyv *hyv);
 void virtio_hyv_ctrl_done(struct virtqueue *vq);
 void virtio_hyv_ctrl_stop(struct virtio_hyv *hyv);
@@ -526,10 +535,23 @@ int virtio_hyv_ib_destroy_ah(struct ib_ah *ibah, u32 flags);
 /* sysfs.c */
 extern const struct attribute_group *virtio_hyv_dev_groups[];
 
-/* debugfs.c */
-void virtio_hyv_debugfs_init(void);
-void virtio_hyv_debugfs_exit(void);
-void virtio_hyv_debugfs_add(struct virtio_hyv *hyv);
-void virtio_hyv_debugfs_remove(struct virtio_hyv *hyv);
+/* Test hooks (see struct virtio_hyv_inject): inject.c and what it calls. */
+#if IS_ENABLED(CONFIG_VIRTIO_HYV_TEST_HOOKS)
+/* ctrl.c */
+int virtio_hyv_reqq_exec_sgs(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
+			     struct virtio_hyv_req *req,
+			     struct scatterlist *sgs[], unsigned int out_sgs,
+			     unsigned int in_sgs, long timeout);
+/* inject.c */
+void virtio_hyv_inject_init(void);
+void virtio_hyv_inject_exit(void);
+void virtio_hyv_inject_add(struct virtio_hyv *hyv);
+void virtio_hyv_inject_remove(struct virtio_hyv *hyv);
+#else
+static inline void virtio_hyv_inject_init(void) {}
+static inline void virtio_hyv_inject_exit(void) {}
+static inline void virtio_hyv_inject_add(struct virtio_hyv *hyv) {}
+static inline void virtio_hyv_inject_remove(struct virtio_hyv *hyv) {}
+#endif
 
 #endif /* _VIRTIO_HYV_H */

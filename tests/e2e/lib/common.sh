@@ -33,7 +33,9 @@ hyv_sysfs() {
 		[ "$(cat "$d/device")" = 0x003f ] && echo "$d"; done; true'
 }
 
-# debugfs inject file of guest N's virtio-hyv device.
+# debugfs inject file of guest N's virtio-hyv device: a test hook, there
+# only when virtio_hyv was built with CONFIG_VIRTIO_HYV_TEST_HOOKS=y, as
+# tools/build-kmod builds the lab's modules (not with --product).
 hyv_inject_file() {
 	local dev
 	dev=$(hyv_sysfs "$1")
@@ -46,7 +48,8 @@ hyv_inject_file() {
 hyv_inject() {
 	local file
 	file=$(hyv_inject_file "$1")
-	hyv-guest "$1" sh -c "echo $2 > $file && cat $file"
+	hyv-guest "$1" sh -c "if [ -e $file ]; then echo $2 > $file && cat $file
+		else echo 'no $file: virtio_hyv without test hooks' >&2; exit 1; fi"
 }
 
 # hyvctl's view of the VM named NAME, as JSON (empty when not listed).

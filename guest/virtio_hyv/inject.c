@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * virtio_hyv debugfs: /sys/kernel/debug/virtio_hyv/<virtio dev>/inject sends
- * well-formed and deliberately malformed requests so that tests can check
- * how the device side (vhost_hyv, hyvd) rejects them.  Writing a case name
- * sends that request and returns once the device completed it; reading
+ * virtio_hyv test hook: /sys/kernel/debug/virtio_hyv/<virtio dev>/inject
+ * sends well-formed and deliberately malformed requests so that tests can
+ * check how the device side (vhost_hyv, hyvd) rejects them.  Writing a case
+ * name sends that request and returns once the device completed it; reading
  * gives "<case> status=<n> used=<bytes>" for the last one, where status is
  * the device's status, or the driver's negative errno when the device wrote
  * no complete response header (-EIO).
+ *
+ * Built only with CONFIG_VIRTIO_HYV_TEST_HOOKS=y (see Kbuild), as the lab's
+ * modules are; a product build has no injector and no debugfs directory.
  *
  * The cases, and what a conforming device answers ("the first device" is
  * the first host device the driver knows, "unknown" a dev_id it does not
@@ -283,7 +286,7 @@ static const struct virtio_hyv_inject_case virtio_hyv_inject_cases[] = {
 	  .resp_len = VIRTIO_HYV_MAX_RESP_SIZE },
 };
 
-static struct dentry *virtio_hyv_debugfs_root;
+static struct dentry *virtio_hyv_inject_root;
 
 static const struct virtio_hyv_inject_case *
 virtio_hyv_inject_lookup(const char *name)
@@ -370,8 +373,8 @@ static int virtio_hyv_inject_send(struct virtio_hyv *hyv,
 	}
 
 	/* No timeout: tests stop hyvd to hold requests; they can kill us. */
-	ret = virtio_hyv_req_exec_sgs(hyv, req, sgs, num_out, num_in,
-				      MAX_SCHEDULE_TIMEOUT);
+	ret = virtio_hyv_reqq_exec_sgs(hyv, &hyv->ctrlq, req, sgs, num_out,
+				       num_in, MAX_SCHEDULE_TIMEOUT);
 	if (ret)
 		goto out_put;
 
@@ -451,30 +454,30 @@ static const struct file_operations virtio_hyv_inject_fops = {
 	.llseek = default_llseek,
 };
 
-void virtio_hyv_debugfs_add(struct virtio_hyv *hyv)
+void virtio_hyv_inject_add(struct virtio_hyv *hyv)
 {
 	struct virtio_hyv_inject *inject = &hyv->inject;
 
 	mutex_init(&inject->lock);
 	inject->dir = debugfs_create_dir(dev_name(&hyv->vdev->dev),
-					 virtio_hyv_debugfs_root);
+					 virtio_hyv_inject_root);
 	debugfs_create_file("inject", 0600, inject->dir, hyv,
 			    &virtio_hyv_inject_fops);
 }
 
 /* Waits for running injections; call once the requests have been failed. */
-void virtio_hyv_debugfs_remove(struct virtio_hyv *hyv)
+void virtio_hyv_inject_remove(struct virtio_hyv *hyv)
 {
 	debugfs_remove(hyv->inject.dir);
 	mutex_destroy(&hyv->inject.lock);
 }
 
-void virtio_hyv_debugfs_init(void)
+void virtio_hyv_inject_init(void)
 {
-	virtio_hyv_debugfs_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	virtio_hyv_inject_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
 }
 
-void virtio_hyv_debugfs_exit(void)
+void virtio_hyv_inject_exit(void)
 {
-	debugfs_remove(virtio_hyv_debugfs_root);
+	debugfs_remove(virtio_hyv_inject_root);
 }
