@@ -211,6 +211,7 @@ long hyv_guest_map_ioctl(struct hyv_relay *relay,
 	struct vhost_hyv_guest_map req;
 	struct hyv_window *win;
 	long nr_pages;
+	u64 offset;
 	int err;
 
 	if (copy_from_user(&req, argp, sizeof(req)))
@@ -245,21 +246,26 @@ long hyv_guest_map_ioctl(struct hyv_relay *relay,
 		goto out_runs;
 	}
 
+	/*
+	 * Once listed, the window is the relay's: another thread of the
+	 * broker may unmap and free it as soon as the lock is dropped.  Only
+	 * the offset, read under the lock, is used after it.
+	 */
 	mutex_lock(&relay->map_lock);
-	win->offset = relay->next_window_offset;
-	relay->next_window_offset += (u64)win->nr_pages << PAGE_SHIFT;
+	offset = relay->next_window_offset;
+	win->offset = offset;
+	relay->next_window_offset += (u64)nr_pages << PAGE_SHIFT;
 	list_add_tail(&win->node, &relay->windows);
 	relay->nr_windows++;
-	relay->nr_window_pages += win->nr_pages;
+	relay->nr_window_pages += nr_pages;
 	mutex_unlock(&relay->map_lock);
-	trace_vhost_hyv_guest_map(relay->owner_pid, win->offset,
-				  win->nr_pages);
+	trace_vhost_hyv_guest_map(relay->owner_pid, offset, nr_pages);
 
-	req.mmap_offset = win->offset;
-	req.length = (u64)win->nr_pages << PAGE_SHIFT;
+	req.mmap_offset = offset;
+	req.length = (u64)nr_pages << PAGE_SHIFT;
 	if (copy_to_user(argp, &req, sizeof(req))) {
 		/* The broker cannot learn the offset, so cannot unmap it. */
-		hyv_guest_unmap(relay, win->offset);
+		hyv_guest_unmap(relay, offset);
 		err = -EFAULT;
 	}
 out_runs:

@@ -250,8 +250,9 @@ long hyv_shm_map_ioctl(struct hyv_relay *relay,
 	struct hyv_shm *shm = &relay->shm;
 	struct vhost_hyv_shm_map req;
 	struct hyv_shm_map *map;
-	unsigned long i;
+	unsigned long i, nr_pages;
 	long pinned;
+	u64 offset;
 	int err;
 
 	if (copy_from_user(&req, argp, sizeof(req)))
@@ -288,17 +289,24 @@ long hyv_shm_map_ioctl(struct hyv_relay *relay,
 		}
 	}
 
+	/*
+	 * Once placed, the map is the relay's: another thread of the broker
+	 * may unmap and free it as soon as the lock is dropped.  Only what
+	 * was read under the lock is used after it.
+	 */
+	nr_pages = map->nr_pages;
 	mutex_lock(&shm->lock);
 	err = shm->size ? hyv_shm_place(shm, map) : -ENXIO;
+	offset = map->offset;
 	mutex_unlock(&shm->lock);
 	if (err)
 		goto err_free;
 
-	trace_vhost_hyv_shm_map(relay->owner_pid, map->offset, map->nr_pages);
-	req.shm_offset = map->offset;
+	trace_vhost_hyv_shm_map(relay->owner_pid, offset, nr_pages);
+	req.shm_offset = offset;
 	if (copy_to_user(argp, &req, sizeof(req))) {
 		/* The broker cannot learn the offset, so cannot unmap it. */
-		hyv_shm_unmap_offset(relay, map->offset);
+		hyv_shm_unmap_offset(relay, offset);
 		return -EFAULT;
 	}
 	return 0;
