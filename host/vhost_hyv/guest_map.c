@@ -14,6 +14,7 @@
  */
 #include <linux/build_bug.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -25,6 +26,15 @@
 
 /* Guest pages are the host's: one run page is one pinned page. */
 static_assert(PAGE_SIZE == VIRTIO_HYV_PAGE_SIZE);
+
+/*
+ * Each window is a mapping in the broker and memory of ours: a guest that
+ * registers memory without end must not exhaust either for the other VMs.
+ */
+static unsigned int max_guest_maps = 16384;
+module_param(max_guest_maps, uint, 0644);
+MODULE_PARM_DESC(max_guest_maps,
+		 "Windows of guest memory one relay holds at once (default 16384)");
 
 /*
  * Copies and checks the runs; returns the number of pages they name, or a
@@ -252,6 +262,12 @@ long hyv_guest_map_ioctl(struct hyv_relay *relay,
 	 * the offset, read under the lock, is used after it.
 	 */
 	mutex_lock(&relay->map_lock);
+	if (relay->nr_windows >= READ_ONCE(max_guest_maps)) {
+		mutex_unlock(&relay->map_lock);
+		hyv_window_free(win);
+		err = -ENOSPC;
+		goto out_runs;
+	}
 	offset = relay->next_window_offset;
 	win->offset = offset;
 	relay->next_window_offset += (u64)nr_pages << PAGE_SHIFT;

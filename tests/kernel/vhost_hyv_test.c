@@ -760,6 +760,57 @@ static void test_map_guest(struct vm *vm, int relay)
 	      MAP_FAILED, "a read-only window cannot be mapped writable");
 }
 
+#define MAX_GUEST_MAPS_PARAM "/sys/module/vhost_hyv/parameters/max_guest_maps"
+
+/* Writes @value to vhost_hyv's max_guest_maps; false if it cannot. */
+static bool set_max_guest_maps(const char *value)
+{
+	FILE *f = fopen(MAX_GUEST_MAPS_PARAM, "w");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fputs(value, f) >= 0;
+	return fclose(f) == 0 && ok;
+}
+
+/*
+ * A relay holds at most max_guest_maps windows: one more is ENOSPC, and
+ * pins nothing; unmapping one makes room again.
+ */
+static void test_map_guest_bound(int relay)
+{
+	struct virtio_hyv_page_run run = { SPARE_AREA, 1 };
+	struct vhost_hyv_relay_stats st;
+	uint64_t off[5], len;
+	char saved[32] = "";
+	FILE *f;
+	bool ok;
+	int i;
+
+	f = fopen(MAX_GUEST_MAPS_PARAM, "r");
+	check(f && fgets(saved, sizeof(saved), f), "read max_guest_maps");
+	if (f)
+		fclose(f);
+	ok = set_max_guest_maps("4");
+	check(ok, "set max_guest_maps to 4");
+	if (!ok)
+		return;
+	for (i = 0; i < 4; i++)
+		check(map_guest(relay, &run, 1, 0, &off[i], &len) == 0,
+		      "MAP_GUEST %d of 4", i + 1);
+	check(map_guest(relay, &run, 1, 0, &off[4], &len) == -ENOSPC,
+	      "a fifth MAP_GUEST: ENOSPC");
+	check(get_stats(relay, &st) && st.guest_maps == 4 &&
+	      st.guest_pages_pinned == 4, "the fifth pinned nothing");
+	check(ioctl(relay, VHOST_HYV_RELAY_UNMAP_GUEST, &off[0]) == 0 &&
+	      map_guest(relay, &run, 1, 0, &off[0], &len) == 0,
+	      "one unmapped, one more fits");
+	for (i = 0; i < 4; i++)
+		ioctl(relay, VHOST_HYV_RELAY_UNMAP_GUEST, &off[i]);
+	check(set_max_guest_maps(saved), "restore max_guest_maps");
+}
+
 /* Closing the relay fd unpins what it left; a new relay fd starts empty. */
 static int test_memory_close(struct vm *vm, int relay)
 {
@@ -1688,6 +1739,7 @@ int main(int argc, char **argv)
 	check(relay >= 0, "GET_RELAY after the race");
 	test_doorbell(&vm, relay);
 	test_shm(&vm, relay);
+	test_map_guest_bound(relay);
 	test_map_guest(&vm, relay);
 	relay = test_memory_close(&vm, relay);
 	close(relay);

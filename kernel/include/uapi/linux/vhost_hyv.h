@@ -68,7 +68,8 @@ struct vhost_hyv_shm_map {
  * mapping with REG_MR.  The pages stay pinned, and are counted as this VM's,
  * until VHOST_HYV_RELAY_UNMAP_GUEST with that mmap_offset or the relay fd
  * closes.  -EFAULT for a page outside the guest's memory table, -E2BIG
- * beyond VHOST_HYV_MAX_GUEST_MAP_PAGES.
+ * beyond VHOST_HYV_MAX_GUEST_MAP_PAGES, -ENOSPC when the relay holds as many
+ * windows as vhost_hyv's max_guest_maps parameter allows.
  */
 #define VHOST_HYV_GUEST_MAP_WRITE	0x1U	/* the device may write */
 #define VHOST_HYV_MAX_GUEST_MAP_RUNS	4096
