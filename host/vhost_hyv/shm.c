@@ -227,6 +227,11 @@ static int hyv_shm_unmap_offset(struct hyv_relay *relay, u64 offset)
 	struct hyv_shm_map *map;
 
 	mutex_lock(&shm->lock);
+	/* The region went with the device, and every map with it. */
+	if (!shm->size) {
+		mutex_unlock(&shm->lock);
+		return -ENXIO;
+	}
 	map = hyv_shm_find(shm, offset);
 	if (!map || map->offset != offset) {
 		mutex_unlock(&shm->lock);

@@ -828,7 +828,7 @@ static void test_memory_device_gone(void)
 	struct vhost_hyv_shm_config cfg = { .size = SHM_SIZE };
 	uint8_t *q = host_queue(4096, 1);
 	struct vhost_hyv_relay_stats st;
-	uint64_t off, len;
+	uint64_t off, shm_off, len;
 	struct vm vm;
 	int relay;
 
@@ -836,7 +836,7 @@ static void test_memory_device_gone(void)
 	relay = get_relay(&vm);
 	/* Without both maps, "gone" and "kept" below would be vacuous. */
 	check(relay >= 0 && vm_ioctl(&vm, VHOST_HYV_SET_SHM, &cfg) == 0 &&
-	      shm_map(relay, q, 4096, &off) == 0 &&
+	      shm_map(relay, q, 4096, &shm_off) == 0 &&
 	      map_guest(relay, &run, 1, 0, &off, &len) == 0 &&
 	      get_stats(relay, &st) && st.shm_maps == 1 && st.guest_maps == 1,
 	      "a window and a shm map before QEMU goes");
@@ -845,6 +845,9 @@ static void test_memory_device_gone(void)
 	      st.guest_maps == 1, "device gone: shm maps gone, window kept");
 	check(shm_map(relay, q, 4096, &off) == -ENXIO,
 	      "SHM_MAP after the device is gone: ENXIO");
+	check(ioctl(relay, VHOST_HYV_RELAY_SHM_UNMAP, &shm_off) < 0 &&
+	      errno == ENXIO,
+	      "SHM_UNMAP of a map that went with the device: ENXIO");
 	check(map_guest(relay, &run, 1, 0, &off, &len) == -ENODEV,
 	      "MAP_GUEST after the device is gone: ENODEV");
 	close(relay);

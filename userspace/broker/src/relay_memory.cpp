@@ -31,10 +31,17 @@ public:
 
 	void shm_unmap(uint64_t shm_offset) override
 	{
-		// Fails only for an offset vhost_hyv did not give: a bug here.
-		if (::ioctl(fd_, VHOST_HYV_RELAY_SHM_UNMAP, &shm_offset) < 0)
+		if (::ioctl(fd_, VHOST_HYV_RELAY_SHM_UNMAP, &shm_offset) == 0)
+			return;
+		// ENXIO: QEMU closed the device and every map went with it
+		// (a killed VM's queues are destroyed after that).  Anything
+		// else is an offset vhost_hyv did not give: a bug here.
+		const auto ec = last_errno();
+		if (ec == std::errc::no_such_device_or_address)
+			spdlog::debug("SHM_UNMAP shm_offset={:#x}: the device is gone", shm_offset);
+		else
 			spdlog::error("SHM_UNMAP failed shm_offset={:#x} error=\"{}\"", shm_offset,
-				      last_errno().message());
+				      ec.message());
 	}
 
 	Result<GuestMap> map_guest(std::span<const PageRun> runs, bool writable) override
