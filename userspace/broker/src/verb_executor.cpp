@@ -200,8 +200,11 @@ Result<std::size_t> execute_verb(Vm &vm, VmContext &context, const proto::VerbRe
 							      spec->handle_at, 0)));
 	auto queues = map_queues(vm, context, infos);
 	if (!queues) {
-		spdlog::warn("queue not shown to the guest {} command={} handle={} error=\"{}\"",
-			     vm.log_name(), spec->name, handle, queues.error().message());
+		if (uint64_t suppressed; vm.may_log(suppressed))
+			spdlog::warn("queue not shown to the guest {} command={} handle={} "
+				     "error=\"{}\" suppressed={}",
+				     vm.log_name(), spec->name, handle, queues.error().message(),
+				     suppressed);
 		if (spec->effect == VerbEffect::create)
 			destroy_object(context, spec->kind, handle);
 		else if (HostObject *object = context.find(spec->kind, handle))

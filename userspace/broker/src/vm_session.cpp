@@ -68,9 +68,11 @@ Vm::EventSink relay_event_sink(int relay_fd)
 		const auto frame = proto::encode_relay_event(event);
 		if (::write(relay_fd, frame.data(), frame.size()) < 0) {
 			const int err = errno;
-			spdlog::warn("event not delivered {} type={} error=\"{}\"", vm.log_name(),
-				     proto::load_le<uint32_t>(event, 0),
-				     std::generic_category().message(err));
+			if (uint64_t suppressed; vm.may_log(suppressed))
+				spdlog::warn("event not delivered {} type={} error=\"{}\" "
+					     "suppressed={}",
+					     vm.log_name(), proto::load_le<uint32_t>(event, 0),
+					     std::generic_category().message(err), suppressed);
 		}
 	};
 }

@@ -9,6 +9,7 @@
 #include <hyv/broker/host_device.hpp>
 #include <hyv/broker/relay_memory.hpp>
 #include <hyv/broker/vm_context.hpp>
+#include <hyv/log_rate_limit.hpp>
 #include <hyv/proto/control_response.hpp>
 #include <hyv/result.hpp>
 
@@ -56,6 +57,12 @@ public:
 	const VmPolicy &policy() const { return policy_; }
 	// "vm=3 name=\"guest1\"" for log lines.
 	std::string log_name() const;
+	// Whether a log line the guest can cause at will may go out now (10
+	// in 5 s per VM); if so, `suppressed` counts those left out before.
+	bool may_log(uint64_t &suppressed) const
+	{
+		return guest_log_limit_.allow(LogRateLimit::Clock::now(), suppressed);
+	}
 
 	State state() const { return state_; }
 	void set_ready() { state_ = State::ready; }
@@ -116,6 +123,7 @@ private:
 	EventSink sink_;
 	State state_ = State::connected;
 	uint64_t requests_ = 0;
+	mutable LogRateLimit guest_log_limit_;
 	std::map<std::string, bool> overrides_;
 	std::map<uint32_t, std::shared_ptr<HostDevice>> devices_;
 	// Declared before the contexts: destroyed after them.
