@@ -172,23 +172,29 @@ on_side() {	# on_side SIDE PROGRAM [ARG...]: run it there, in the foreground
 logged=$E2E_LIB/hyv-logged	# the same path in L1 and in the guests
 
 # side_start SIDE LOG SECONDS PROGRAM [ARG...]: start PROGRAM in the
-# background on SIDE; LOG (a file there) gets its output and "exit=N".
+# background on SIDE; LOG (a file there) gets its output and "exit=N".  LOG
+# is emptied before the program starts, so that no poll reads an earlier
+# run's status; in a guest that and the start are one call to the agent.
 side_start() {
 	local side=$1 log=$2 secs=$3
 	shift 3
-	on_side "$side" rm -f "$log"
 	if [ "$side" = host ]; then
+		: > "$log"
 		setsid "$logged" "$log" "$secs" "$@" &
 	else
-		guest_background "$side" /dev/null "$logged" "$log" "$secs" "$@"
+		# shellcheck disable=SC2016 # expanded by the guest's sh
+		hyv-guest "$side" sh -c ': > "$1" && setsid "$0" "$@" > /dev/null 2>&1 < /dev/null &' \
+			"$logged" "$log" "$secs" "$@"
 	fi
 }
 
 side_log() { on_side "$1" cat "$2" 2>/dev/null || true; }
 
 side_exit_status() {	# the N of "exit=N" in LOG, empty while running
-	side_log "$1" "$2" | sed -n 's/^exit=//p'
+	side_log "$1" "$2" | log_exit_status
 }
+
+log_exit_status() { sed -n 's/^exit=//p'; }	# of a log read on stdin
 
 side_finished() { [ -n "$(side_exit_status "$1" "$2")" ]; }
 
@@ -211,8 +217,10 @@ rxe_ipv4_gid_index() {
 # client_server SERVER CLIENT SECONDS PORT_OPT PROGRAM [ARG...]: run
 # PROGRAM as server on side SERVER and as client on side CLIENT (given the
 # server's address last), on a fresh TCP port passed as "PORT_OPT PORT";
-# fail unless both exit 0.  The logs stay in /tmp/cs-server.log and
-# /tmp/cs-client.log on their sides and are printed.
+# fail unless both exit 0.  Their outputs are printed and left in
+# $server_log and $client_log.  The client runs in the foreground, so that
+# a guest is asked as few times as it can be (each call to a guest's agent
+# costs the lab about a second).
 client_server() {
 	local server=$1 client=$2 secs=$3 port_opt=$4
 	shift 4
@@ -223,15 +231,17 @@ client_server() {
 	side_start "$server" /tmp/cs-server.log "$secs" "$@" "$port_opt" "$port"
 	wait_until 20 side_listening "$server" "$port" ||
 		fail "$what: the server does not listen: $(side_log "$server" /tmp/cs-server.log)"
-	side_start "$client" /tmp/cs-client.log "$secs" "$@" "$port_opt" "$port" "$(side_ip "$server")"
-	wait_until "$((secs + 10))" side_finished "$client" /tmp/cs-client.log
-	wait_until 15 side_finished "$server" /tmp/cs-server.log
-	server_log=$(side_log "$server" /tmp/cs-server.log)
-	client_log=$(side_log "$client" /tmp/cs-client.log)
+	client_log=$(on_side "$client" "$logged" - "$secs" "$@" "$port_opt" "$port" "$(side_ip "$server")")
+	wait_until 15 server_finished "$server"
 	echo "-- server:"; echo "$server_log"
 	echo "-- client:"; echo "$client_log"
-	expect_eq "$(side_exit_status "$server" /tmp/cs-server.log)" 0 "$what: server exit"
-	expect_eq "$(side_exit_status "$client" /tmp/cs-client.log)" 0 "$what: client exit"
+	expect_eq "$(log_exit_status <<< "$server_log")" 0 "$what: server exit"
+	expect_eq "$(log_exit_status <<< "$client_log")" 0 "$what: client exit"
+}
+
+server_finished() {	# server_finished SIDE: reads client_server's $server_log
+	server_log=$(side_log "$1" /tmp/cs-server.log)
+	[ -n "$(log_exit_status <<< "$server_log")" ]
 }
 
 # pingpong SERVER CLIENT PROGRAM [ARG...]: an ibv_*_pingpong pair; both ends
