@@ -34,9 +34,9 @@ static int virtio_hyv_validate(struct virtio_device *vdev)
 static int virtio_hyv_find_queues(struct virtio_hyv *hyv)
 {
 	vq_callback_t *callbacks[VIRTIO_HYV_NUM_VQS] = {
-		[VIRTIO_HYV_VQ_CTRL] = virtio_hyv_ctrl_done,
+		[VIRTIO_HYV_VQ_CTRL] = virtio_hyv_reqq_done,
 		[VIRTIO_HYV_VQ_EVENT] = virtio_hyv_event_done,
-		[VIRTIO_HYV_VQ_DOORBELL] = virtio_hyv_ctrl_done,
+		[VIRTIO_HYV_VQ_DOORBELL] = virtio_hyv_reqq_done,
 	};
 	static const char * const names[VIRTIO_HYV_NUM_VQS] = {
 		[VIRTIO_HYV_VQ_CTRL] = "ctrl",
@@ -97,7 +97,7 @@ static int virtio_hyv_probe(struct virtio_device *vdev)
 		return -ENOMEM;
 	hyv->vdev = vdev;
 	vdev->priv = hyv;
-	virtio_hyv_ctrl_init(hyv);
+	virtio_hyv_reqq_init(hyv);
 	virtio_hyv_devs_init(hyv);
 	virtio_hyv_dispatch_init(hyv);
 
@@ -137,9 +137,9 @@ err_reset_device:
 	virtio_hyv_events_stop(hyv);
 	virtio_hyv_devs_clear(hyv, false);
 	/* Also reclaims a HELLO the device did not answer in time. */
-	virtio_hyv_ctrl_stop(hyv);
+	virtio_hyv_reqq_stop(hyv);
 	virtio_reset_device(vdev);
-	virtio_hyv_ctrl_drain(hyv);
+	virtio_hyv_reqq_drain(hyv);
 	virtio_hyv_events_free(hyv);
 err_del_vqs:
 	vdev->config->del_vqs(vdev);
@@ -166,9 +166,9 @@ static void virtio_hyv_remove(struct virtio_device *vdev)
 	 * Then fail what is in flight: injections (test hooks) blocked on
 	 * the device must return before their removal can wait for them.
 	 */
-	virtio_hyv_ctrl_stop(hyv);
+	virtio_hyv_reqq_stop(hyv);
 	virtio_reset_device(vdev);
-	virtio_hyv_ctrl_drain(hyv);
+	virtio_hyv_reqq_drain(hyv);
 
 	virtio_hyv_inject_remove(hyv);
 	virtio_hyv_events_free(hyv);

@@ -112,8 +112,9 @@ static int virtio_hyv_reg_mr(struct virtio_hyv_ibdev *vibdev,
 	resp_udata_max = min_t(size_t, udata->outlen,
 			       VIRTIO_HYV_MAX_RESP_SIZE - sizeof(*rresp));
 
-	req = virtio_hyv_req_alloc(sizeof(*rreq) + runs_len + udata->inlen,
-				   sizeof(*rresp) + resp_udata_max, GFP_KERNEL);
+	req = virtio_hyv_reqq_alloc_req(sizeof(*rreq) + runs_len + udata->inlen,
+					sizeof(*rresp) + resp_udata_max,
+					GFP_KERNEL);
 	if (!req)
 		return -ENOMEM;
 	rreq = req->req_buf;
@@ -124,7 +125,8 @@ static int virtio_hyv_reg_mr(struct virtio_hyv_ibdev *vibdev,
 	if (ret)
 		goto out_put;
 
-	ret = virtio_hyv_req_exec(vibdev->hyv, req, VIRTIO_HYV_REQ_TIMEOUT);
+	ret = virtio_hyv_reqq_exec_ctrlq(vibdev->hyv, req,
+					 VIRTIO_HYV_REQ_TIMEOUT);
 	if (ret) {
 		*host_holds_pages = ret == -ETIMEDOUT || ret == -EINTR;
 		goto out_put;
@@ -149,7 +151,7 @@ static int virtio_hyv_reg_mr(struct virtio_hyv_ibdev *vibdev,
 					    mr->handle))
 		*host_holds_pages = true;
 out_put:
-	virtio_hyv_req_put(req);
+	virtio_hyv_reqq_put_req(req);
 	return ret;
 }
 

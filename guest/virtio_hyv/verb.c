@@ -126,9 +126,10 @@ int virtio_hyv_verb(struct virtio_hyv_ibdev *vibdev, u32 ctx_handle,
 			       VIRTIO_HYV_MAX_RESP_SIZE -
 			       sizeof(struct virtio_hyv_verb_resp) - resp_room);
 
-	req = virtio_hyv_req_alloc(sizeof(*vreq) + verb->cmd_len + udata_in,
-				   sizeof(struct virtio_hyv_verb_resp) +
-				   resp_room + resp_udata_max, GFP_KERNEL);
+	req = virtio_hyv_reqq_alloc_req(sizeof(*vreq) + verb->cmd_len +
+					udata_in,
+					sizeof(struct virtio_hyv_verb_resp) +
+					resp_room + resp_udata_max, GFP_KERNEL);
 	if (!req)
 		return -ENOMEM;
 	req->teardown = verb->teardown;
@@ -143,13 +144,14 @@ int virtio_hyv_verb(struct virtio_hyv_ibdev *vibdev, u32 ctx_handle,
 			goto out_put;
 	}
 
-	ret = virtio_hyv_req_exec(vibdev->hyv, req, VIRTIO_HYV_REQ_TIMEOUT);
+	ret = virtio_hyv_reqq_exec_ctrlq(vibdev->hyv, req,
+					 VIRTIO_HYV_REQ_TIMEOUT);
 	if (!ret)
 		ret = virtio_hyv_verb_parse(vibdev, verb, req, resp_room,
 					    resp_udata_max);
 	ibdev_dbg(&vibdev->ibdev, "context %u VERB %u: %d\n", ctx_handle,
 		  verb->command, ret);
 out_put:
-	virtio_hyv_req_put(req);
+	virtio_hyv_reqq_put_req(req);
 	return ret;
 }

@@ -115,12 +115,12 @@ struct virtio_hyv_reqq {
  *   devices.  It is held across requests (HELLO, the queries before a
  *   registration, DESTROY_CONTEXT during an unregistration).  The ib_device
  *   operations never take it: unregistration waits for them.
- * - inject.lock (test hooks) is taken before devs_lock and ctrl_lock,
- *   never inside them.
+ * - inject.lock (test hooks) is taken before devs_lock and the request
+ *   queues' locks, never inside them.
  *
  * Lifetime: remove() stops the event work, unregisters the guest devices
  * while requests still flow, then fails every request in flight and
- * refuses new ones (virtio_hyv_ctrl_stop/drain), and waits for the other
+ * refuses new ones (virtio_hyv_reqq_stop/drain), and waits for the other
  * users of the request path to return (the test hooks' removal) before it
  * deletes the virtqueues and frees this structure.  Anything else that
  * submits requests must be waited for the same way.
@@ -354,7 +354,7 @@ struct virtio_hyv_verb {
  * kmalloc allocations so that the device may DMA into them.
  *
  * Two references exist while the request is on the ring: the submitter's
- * (from virtio_hyv_req_alloc) and the device's (taken at submission,
+ * (from virtio_hyv_reqq_alloc_req) and the device's (taken at submission,
  * dropped when the request is completed).  A submitter that stops waiting
  * (killed, timed out) drops its own reference and leaves the buffers to
  * whichever side finishes last, so the device never writes freed memory.
@@ -379,13 +379,14 @@ struct virtio_hyv_req {
 	void *resp_buf;		/* device-writable part */
 };
 
-/* ctrl.c */
-struct virtio_hyv_req *virtio_hyv_req_alloc(unsigned int req_len,
-					    unsigned int resp_len, gfp_t gfp);
-void virtio_hyv_req_put(struct virtio_hyv_req *req);
-void virtio_hyv_req_reuse(struct virtio_hyv_req *req);
-int virtio_hyv_req_exec(struct virtio_hyv *hyv, struct virtio_hyv_req *req,
-			long timeout);
+/* reqq.c */
+struct virtio_hyv_req *virtio_hyv_reqq_alloc_req(unsigned int req_len,
+						 unsigned int resp_len,
+						 gfp_t gfp);
+void virtio_hyv_reqq_put_req(struct virtio_hyv_req *req);
+void virtio_hyv_reqq_reuse_req(struct virtio_hyv_req *req);
+int virtio_hyv_reqq_exec_ctrlq(struct virtio_hyv *hyv,
+			       struct virtio_hyv_req *req, long timeout);
 int virtio_hyv_reqq_exec(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
 			 struct virtio_hyv_req *req, long timeout);
 int virtio_hyv_reqq_send(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
@@ -393,12 +394,12 @@ int virtio_hyv_reqq_send(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
 int virtio_hyv_reqq_resend_locked(struct virtio_hyv *hyv,
 				  struct virtio_hyv_reqq *q,
 				  struct virtio_hyv_req *req);
-int virtio_hyv_req_answer(struct virtio_hyv *hyv,
-			  const struct virtio_hyv_req *req);
-void virtio_hyv_ctrl_init(struct virtio_hyv *hyv);
-void virtio_hyv_ctrl_done(struct virtqueue *vq);
-void virtio_hyv_ctrl_stop(struct virtio_hyv *hyv);
-void virtio_hyv_ctrl_drain(struct virtio_hyv *hyv);
+int virtio_hyv_reqq_answer(struct virtio_hyv *hyv,
+			   const struct virtio_hyv_req *req);
+void virtio_hyv_reqq_init(struct virtio_hyv *hyv);
+void virtio_hyv_reqq_done(struct virtqueue *vq);
+void virtio_hyv_reqq_stop(struct virtio_hyv *hyv);
+void virtio_hyv_reqq_drain(struct virtio_hyv *hyv);
 
 /* hello.c */
 void virtio_hyv_hello_fill(struct virtio_hyv_hello_req *hello, u16 major);
@@ -537,7 +538,7 @@ extern const struct attribute_group *virtio_hyv_dev_groups[];
 
 /* Test hooks (see struct virtio_hyv_inject): inject.c and what it calls. */
 #if IS_ENABLED(CONFIG_VIRTIO_HYV_TEST_HOOKS)
-/* ctrl.c */
+/* reqq.c */
 int virtio_hyv_reqq_exec_sgs(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
 			     struct virtio_hyv_req *req,
 			     struct scatterlist *sgs[], unsigned int out_sgs,
