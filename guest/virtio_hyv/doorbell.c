@@ -159,7 +159,7 @@ static int virtio_hyv_doorbell_ring(struct virtio_hyv_doorbell *db)
 int virtio_hyv_ib_post_send(struct ib_qp *ibqp, const struct ib_send_wr *wr,
 			    const struct ib_send_wr **bad_wr)
 {
-	struct virtio_hyv_qp *qp = to_hyv_qp(ibqp);
+	struct virtio_hyv_qp *qp = to_virtio_hyv_qp(ibqp);
 
 	if (wr) {
 		*bad_wr = wr;

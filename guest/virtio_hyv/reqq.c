@@ -76,7 +76,7 @@ void virtio_hyv_reqq_reuse_req(struct virtio_hyv_req *req)
 /* The request queue of a virtqueue: the ctrlq or the doorbellq. */
 static struct virtio_hyv_reqq *virtio_hyv_reqq_of_vq(struct virtqueue *vq)
 {
-	struct virtio_hyv *hyv = vdev_to_hyv(vq->vdev);
+	struct virtio_hyv *hyv = vdev_to_virtio_hyv(vq->vdev);
 
 	if (vq == hyv->dbq.vq)
 		return &hyv->dbq;
@@ -104,7 +104,7 @@ static void virtio_hyv_reqq_finish_req(struct virtio_hyv *hyv,
 /* The callback of the ctrlq and of the doorbellq. */
 void virtio_hyv_reqq_done(struct virtqueue *vq)
 {
-	struct virtio_hyv *hyv = vdev_to_hyv(vq->vdev);
+	struct virtio_hyv *hyv = vdev_to_virtio_hyv(vq->vdev);
 	struct virtio_hyv_reqq *q = virtio_hyv_reqq_of_vq(vq);
 	struct virtio_hyv_req *req;
 	unsigned long flags;
@@ -238,7 +238,7 @@ static int virtio_hyv_reqq_wait(struct virtio_hyv_req *req, long timeout)
  * the caller was killed, -ENOMEM or -EINVAL when the chain could not be
  * queued.
  */
-VISIBLE_IF_HYV_TEST_HOOKS
+VISIBLE_IF_VIRTIO_HYV_TEST_HOOKS
 int virtio_hyv_reqq_exec_sgs(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
 			     struct virtio_hyv_req *req,
 			     struct scatterlist *sgs[], unsigned int out_sgs,

@@ -55,8 +55,8 @@ static void virtio_hyv_destroy_context(struct virtio_hyv_ibdev *vibdev,
 int virtio_hyv_ib_alloc_ucontext(struct ib_ucontext *ibuctx,
 				 struct ib_udata *udata)
 {
-	struct virtio_hyv_ucontext *uctx = to_hyv_ucontext(ibuctx);
-	struct virtio_hyv_ibdev *vibdev = to_hyv_ibdev(ibuctx->device);
+	struct virtio_hyv_ucontext *uctx = to_virtio_hyv_ucontext(ibuctx);
+	struct virtio_hyv_ibdev *vibdev = to_virtio_hyv_ibdev(ibuctx->device);
 	struct virtio_hyv_create_context_resp *cresp;
 	struct virtio_hyv_create_context_req *creq;
 	size_t resp_udata_max, resp_udata_len;
@@ -110,7 +110,7 @@ int virtio_hyv_ib_alloc_ucontext(struct ib_ucontext *ibuctx,
 	ret = ib_copy_to_udata(udata, cresp->udata, resp_udata_len);
 	if (ret)
 		goto err_destroy_context;
-	ret = virtio_hyv_ctx_add(vibdev->hyv, uctx);
+	ret = virtio_hyv_evobj_add_ctx(vibdev->hyv, uctx);
 	if (ret)
 		goto err_destroy_context;
 
@@ -132,10 +132,10 @@ err_put_destroy_req:
 
 void virtio_hyv_ib_dealloc_ucontext(struct ib_ucontext *ibuctx)
 {
-	struct virtio_hyv_ucontext *uctx = to_hyv_ucontext(ibuctx);
-	struct virtio_hyv_ibdev *vibdev = to_hyv_ibdev(ibuctx->device);
+	struct virtio_hyv_ucontext *uctx = to_virtio_hyv_ucontext(ibuctx);
+	struct virtio_hyv_ibdev *vibdev = to_virtio_hyv_ibdev(ibuctx->device);
 
-	virtio_hyv_ctx_del(vibdev->hyv, uctx);
+	virtio_hyv_evobj_del_ctx(vibdev->hyv, uctx);
 	/* Its handle may name another context of the host's by now. */
 	if (READ_ONCE(vibdev->host_gone)) {
 		virtio_hyv_reqq_put_req(uctx->destroy_req);

@@ -43,26 +43,6 @@ void virtio_hyv_verb_req_fill(struct virtio_hyv_verb_req *vreq, u32 ctx_handle,
 	vreq->resp_udata_max = cpu_to_le32(resp_udata_max);
 }
 
-/*
- * The host dropped the device's contexts (BROKER_DOWN, DEVICE_REMOVED):
- * their handles mean nothing, or another context's objects, by now.
- * Destroy operations then free the guest's side only.
- */
-bool virtio_hyv_host_gone(struct virtio_hyv_ibdev *vibdev)
-{
-	return READ_ONCE(vibdev->host_gone);
-}
-
-/* Queues need shared-memory region 0; say once when there is none. */
-bool virtio_hyv_queues_usable(struct virtio_hyv_ibdev *vibdev)
-{
-	if (vibdev->hyv->shm_len)
-		return true;
-	dev_warn_once(&vibdev->hyv->vdev->dev,
-		      "no queue memory region: CQs, QPs and SRQs are not supported\n");
-	return false;
-}
-
 /* Checks the answer of @verb in @req and copies it out. */
 static int virtio_hyv_verb_parse(struct virtio_hyv_ibdev *vibdev,
 				 struct virtio_hyv_verb *verb,
