@@ -13,7 +13,8 @@
  * query.  Documentation/virtio-hyv.rst, "Guest devices".
  *
  * The verbs are user-space only (PD, MR, CQ, QP, SRQ, AH; their files),
- * each forwarded as the uverbs command of the host context.  Verbs not
+ * each forwarded as the uverbs command of the host context, but for the
+ * registration of an MR, a REG_MR request of its own (mr.c).  Verbs not
  * forwarded are left unset: the guest's uverbs answers them EOPNOTSUPP.
  */
 #include <linux/bsearch.h>

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Tracepoints of vhost_hyv's request and event paths:
+ * Tracepoints of vhost_hyv's request and event paths, and of the memory
+ * the broker maps (shared-memory region 0, guest-memory windows):
  *   echo 1 > /sys/kernel/tracing/events/vhost_hyv/enable
  * Every event names the VMM (pid of the process that opened /dev/vhost-hyv)
  * and, once the request is on the relay, the id the broker sees; events
