@@ -34,10 +34,10 @@ int virtio_hyv_ib_create_ah(struct ib_ah *ibah,
 			    struct rdma_ah_init_attr *init_attr,
 			    struct ib_udata *udata)
 {
-	struct virtio_hyv_ibdev *vibdev = to_hyv_ibdev(ibah->device);
+	struct virtio_hyv_ibdev *vibdev = to_virtio_hyv_ibdev(ibah->device);
 	struct ib_uverbs_create_ah_resp resp;
 	struct ib_uverbs_create_ah cmd = {
-		.pd_handle = to_hyv_pd(ibah->pd)->handle,
+		.pd_handle = to_virtio_hyv_pd(ibah->pd)->handle,
 	};
 	struct virtio_hyv_verb verb = {
 		.command = IB_USER_VERBS_CMD_CREATE_AH,
@@ -50,11 +50,12 @@ int virtio_hyv_ib_create_ah(struct ib_ah *ibah,
 	if (!udata)
 		return -EOPNOTSUPP;
 	virtio_hyv_ah_attr_to_uverbs(&cmd.attr, init_attr->ah_attr);
-	ret = virtio_hyv_verb(vibdev, udata_to_hyv_ucontext(udata)->ctx_handle,
+	ret = virtio_hyv_verb(vibdev,
+			      udata_to_virtio_hyv_ucontext(udata)->ctx_handle,
 			      &verb);
 	if (ret)
 		return ret;
-	to_hyv_ah(ibah)->handle = resp.ah_handle;
+	to_virtio_hyv_ah(ibah)->handle = resp.ah_handle;
 	return 0;
 }
 
@@ -64,9 +65,9 @@ int virtio_hyv_ib_create_ah(struct ib_ah *ibah,
  */
 int virtio_hyv_ib_destroy_ah(struct ib_ah *ibah, u32 flags)
 {
-	struct virtio_hyv_ibdev *vibdev = to_hyv_ibdev(ibah->device);
+	struct virtio_hyv_ibdev *vibdev = to_virtio_hyv_ibdev(ibah->device);
 	struct ib_uverbs_destroy_ah cmd = {
-		.ah_handle = to_hyv_ah(ibah)->handle,
+		.ah_handle = to_virtio_hyv_ah(ibah)->handle,
 	};
 	struct virtio_hyv_verb verb = {
 		.command = IB_USER_VERBS_CMD_DESTROY_AH,
@@ -74,10 +75,10 @@ int virtio_hyv_ib_destroy_ah(struct ib_ah *ibah, u32 flags)
 		.teardown = true,
 	};
 
-	if (!ibah->uobject || virtio_hyv_host_gone(vibdev))
+	if (!ibah->uobject || virtio_hyv_ibdev_host_gone(vibdev))
 		return 0;
 	virtio_hyv_verb(vibdev,
-			to_hyv_ucontext(ibah->uobject->context)->ctx_handle,
+			to_virtio_hyv_ucontext(ibah->uobject->context)->ctx_handle,
 			&verb);
 	return 0;
 }

@@ -2,8 +2,8 @@
 /*
  * Kernel interfaces that differ between the series virtio_hyv builds for
  * (6.1 and 6.12).  The differences are detected in the headers the module
- * is built against (guest/virtio_hyv/Kbuild defines HYV_VIRTIO_* from
- * them), not guessed from the kernel version: distributions backport.
+ * is built against (guest/virtio_hyv/Kbuild defines VIRTIO_HYV_HAS_VQ_INFO
+ * from them), not guessed from the kernel version: distributions backport.
  * ib_device_ops.create_cq's is handled where it is defined, cq.c.
  */
 #ifndef _VIRTIO_HYV_COMPAT_H
@@ -18,7 +18,7 @@ static inline int virtio_hyv_find_vqs(struct virtio_device *vdev,
 				      vq_callback_t *callbacks[],
 				      const char * const names[])
 {
-#ifdef HYV_VIRTIO_HAS_VQ_INFO
+#ifdef VIRTIO_HYV_HAS_VQ_INFO
 	struct virtqueue_info info[VIRTIO_HYV_NUM_VQS] = {};
 	unsigned int i;
 

@@ -5,10 +5,10 @@
  * shared memory (mmap.c); the provider polls it there.  REQ_NOTIFY_CQ is
  * synchronous so that an arm the provider made is in force on the host
  * before it polls again, as on the host itself; the host's completion
- * events come back as COMPLETION events (dispatch.c).
+ * events come back as COMPLETION events (evobj.c).
  *
  * create_cq takes a uverbs_attr_bundle on newer kernels: Kbuild defines
- * HYV_IB_CREATE_CQ_ATTRS from the headers, as for compat.h.
+ * VIRTIO_HYV_IB_CREATE_CQ_ATTRS from the headers, as for compat.h.
  */
 #include <linux/mutex.h>
 #include <rdma/ib_user_verbs.h>
@@ -33,7 +33,7 @@ static void virtio_hyv_cq_destroy_host(struct virtio_hyv_ibdev *vibdev,
 		.resp = &resp,
 	};
 
-	if (!virtio_hyv_host_gone(vibdev))
+	if (!virtio_hyv_ibdev_host_gone(vibdev))
 		virtio_hyv_verb(vibdev, ctx_handle, &verb);
 }
 
@@ -41,8 +41,8 @@ static int virtio_hyv_create_cq(struct ib_cq *ibcq,
 				const struct ib_cq_init_attr *attr,
 				struct ib_udata *udata)
 {
-	struct virtio_hyv_ibdev *vibdev = to_hyv_ibdev(ibcq->device);
-	struct virtio_hyv_cq *cq = to_hyv_cq(ibcq);
+	struct virtio_hyv_ibdev *vibdev = to_virtio_hyv_ibdev(ibcq->device);
+	struct virtio_hyv_cq *cq = to_virtio_hyv_cq(ibcq);
 	struct virtio_hyv_ucontext *uctx;
 	struct ib_uverbs_create_cq_resp resp;
 	struct ib_uverbs_create_cq cmd = {
@@ -59,9 +59,9 @@ static int virtio_hyv_create_cq(struct ib_cq *ibcq,
 
 	if (!udata || attr->flags)
 		return -EOPNOTSUPP;
-	if (!virtio_hyv_queues_usable(vibdev))
+	if (!virtio_hyv_ibdev_queues_usable(vibdev))
 		return -EOPNOTSUPP;
-	uctx = udata_to_hyv_ucontext(udata);
+	uctx = udata_to_virtio_hyv_ucontext(udata);
 	mutex_init(&cq->resize_lock);
 
 	ret = virtio_hyv_verb(vibdev, uctx->ctx_handle, &verb);
@@ -84,7 +84,7 @@ err_destroy_host:
 	return ret;
 }
 
-#ifdef HYV_IB_CREATE_CQ_ATTRS
+#ifdef VIRTIO_HYV_IB_CREATE_CQ_ATTRS
 static int virtio_hyv_ib_create_cq(struct ib_cq *ibcq,
 				   const struct ib_cq_init_attr *attr,
 				   struct uverbs_attr_bundle *attrs)
@@ -105,8 +105,8 @@ static int virtio_hyv_ib_create_cq(struct ib_cq *ibcq,
 static int virtio_hyv_ib_resize_cq(struct ib_cq *ibcq, int cqe,
 				   struct ib_udata *udata)
 {
-	struct virtio_hyv_ibdev *vibdev = to_hyv_ibdev(ibcq->device);
-	struct virtio_hyv_cq *cq = to_hyv_cq(ibcq);
+	struct virtio_hyv_ibdev *vibdev = to_virtio_hyv_ibdev(ibcq->device);
+	struct virtio_hyv_cq *cq = to_virtio_hyv_cq(ibcq);
 	struct virtio_hyv_maps maps;
 	struct ib_uverbs_resize_cq_resp resp;
 	struct ib_uverbs_resize_cq cmd = {
@@ -131,7 +131,7 @@ static int virtio_hyv_ib_resize_cq(struct ib_cq *ibcq, int cqe,
 	 * The host resized already: if the new ring cannot be mapped, the
 	 * provider fails to map it and the CQ is of no use but to destroy.
 	 */
-	ret = virtio_hyv_maps_insert(udata_to_hyv_ucontext(udata), &verb,
+	ret = virtio_hyv_maps_insert(udata_to_virtio_hyv_ucontext(udata), &verb,
 				     &maps);
 	if (ret)
 		goto out_unlock;
@@ -146,7 +146,7 @@ out_unlock:
 static int virtio_hyv_ib_req_notify_cq(struct ib_cq *ibcq,
 				       enum ib_cq_notify_flags flags)
 {
-	struct virtio_hyv_cq *cq = to_hyv_cq(ibcq);
+	struct virtio_hyv_cq *cq = to_virtio_hyv_cq(ibcq);
 	struct ib_uverbs_req_notify_cq cmd = {
 		.cq_handle = cq->ev.handle,
 		.solicited_only = (flags & IB_CQ_SOLICITED_MASK) ==
@@ -158,15 +158,15 @@ static int virtio_hyv_ib_req_notify_cq(struct ib_cq *ibcq,
 	};
 
 	/* The uverbs command has no way to report missed events. */
-	return virtio_hyv_verb(to_hyv_ibdev(ibcq->device),
+	return virtio_hyv_verb(to_virtio_hyv_ibdev(ibcq->device),
 			       virtio_hyv_cq_ctx(cq), &verb);
 }
 
 /* The guest's side goes whatever the host answers. */
 static int virtio_hyv_ib_destroy_cq(struct ib_cq *ibcq, struct ib_udata *udata)
 {
-	struct virtio_hyv_ibdev *vibdev = to_hyv_ibdev(ibcq->device);
-	struct virtio_hyv_cq *cq = to_hyv_cq(ibcq);
+	struct virtio_hyv_ibdev *vibdev = to_virtio_hyv_ibdev(ibcq->device);
+	struct virtio_hyv_cq *cq = to_virtio_hyv_cq(ibcq);
 
 	virtio_hyv_evobj_del(&vibdev->hyv->cqs, &cq->ev);
 	virtio_hyv_cq_destroy_host(vibdev, virtio_hyv_cq_ctx(cq),

@@ -53,7 +53,7 @@ void virtio_hyv_doorbell_fill(struct virtio_hyv_doorbell_req *dreq,
 
 static void virtio_hyv_doorbell_free(struct virtio_hyv_doorbell *db)
 {
-	virtio_hyv_req_put(db->req);
+	virtio_hyv_reqq_put_req(db->req);
 	kfree(db);
 }
 
@@ -64,7 +64,7 @@ static void virtio_hyv_doorbell_free(struct virtio_hyv_doorbell *db)
 static void virtio_hyv_doorbell_done(struct virtio_hyv_req *req)
 {
 	struct virtio_hyv_doorbell *db = req->owner;
-	int answer = virtio_hyv_req_answer(db->hyv, req);
+	int answer = virtio_hyv_reqq_answer(db->hyv, req);
 	bool resent = false, release;
 
 	spin_lock(&db->lock);
@@ -91,9 +91,9 @@ struct virtio_hyv_doorbell *virtio_hyv_doorbell_create(struct virtio_hyv *hyv,
 	db = kzalloc(sizeof(*db), GFP_KERNEL);
 	if (!db)
 		return NULL;
-	db->req = virtio_hyv_req_alloc(sizeof(struct virtio_hyv_doorbell_req),
-				       sizeof(struct virtio_hyv_resp_hdr),
-				       GFP_KERNEL);
+	db->req = virtio_hyv_reqq_alloc_req(sizeof(struct virtio_hyv_doorbell_req),
+					    sizeof(struct virtio_hyv_resp_hdr),
+					    GFP_KERNEL);
 	if (!db->req) {
 		kfree(db);
 		return NULL;
@@ -139,7 +139,7 @@ static int virtio_hyv_doorbell_ring(struct virtio_hyv_doorbell *db)
 
 	if (!coalesced) {
 		/* Not in flight: the request is ours until it is sent. */
-		virtio_hyv_req_reuse(db->req);
+		virtio_hyv_reqq_reuse_req(db->req);
 		ret = virtio_hyv_reqq_send(db->hyv, db->q, db->req);
 		if (ret) {
 			spin_lock_irqsave(&db->lock, flags);
@@ -159,7 +159,7 @@ static int virtio_hyv_doorbell_ring(struct virtio_hyv_doorbell *db)
 int virtio_hyv_ib_post_send(struct ib_qp *ibqp, const struct ib_send_wr *wr,
 			    const struct ib_send_wr **bad_wr)
 {
-	struct virtio_hyv_qp *qp = to_hyv_qp(ibqp);
+	struct virtio_hyv_qp *qp = to_virtio_hyv_qp(ibqp);
 
 	if (wr) {
 		*bad_wr = wr;

@@ -132,17 +132,17 @@ int virtio_hyv_hello(struct virtio_hyv *hyv, struct virtio_hyv_hello_info *info)
 	struct virtio_hyv_req *req;
 	int ret;
 
-	req = virtio_hyv_req_alloc(sizeof(struct virtio_hyv_hello_req),
-				   VIRTIO_HYV_HELLO_RESP_MAX, GFP_KERNEL);
+	req = virtio_hyv_reqq_alloc_req(sizeof(struct virtio_hyv_hello_req),
+					VIRTIO_HYV_HELLO_RESP_MAX, GFP_KERNEL);
 	if (!req)
 		return -ENOMEM;
 	virtio_hyv_hello_fill(req->req_buf, VIRTIO_HYV_VERSION_MAJOR);
 
-	ret = virtio_hyv_req_exec(hyv, req, VIRTIO_HYV_REQ_TIMEOUT);
+	ret = virtio_hyv_reqq_exec_ctrlq(hyv, req, VIRTIO_HYV_REQ_TIMEOUT);
 	if (!ret)
 		ret = virtio_hyv_hello_parse(hyv, req->resp_buf,
 					     req->used_len, info);
 
-	virtio_hyv_req_put(req);
+	virtio_hyv_reqq_put_req(req);
 	return ret;
 }

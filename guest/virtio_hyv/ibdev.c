@@ -13,7 +13,8 @@
  * query.  Documentation/virtio-hyv.rst, "Guest devices".
  *
  * The verbs are user-space only (PD, MR, CQ, QP, SRQ, AH; their files),
- * each forwarded as the uverbs command of the host context.  Verbs not
+ * each forwarded as the uverbs command of the host context, but for the
+ * registration of an MR, a REG_MR request of its own (mr.c).  Verbs not
  * forwarded are left unset: the guest's uverbs answers them EOPNOTSUPP.
  */
 #include <linux/bsearch.h>
@@ -30,21 +31,21 @@ static int virtio_hyv_ib_query_device(struct ib_device *ibdev,
 	/* As rxe and siw: no driver data in either direction. */
 	if (udata->inlen || udata->outlen)
 		return -EINVAL;
-	*attr = to_hyv_ibdev(ibdev)->attrs;
+	*attr = to_virtio_hyv_ibdev(ibdev)->attrs;
 	return 0;
 }
 
 static int virtio_hyv_ib_query_port(struct ib_device *ibdev, u32 port_num,
 				    struct ib_port_attr *attr)
 {
-	return virtio_hyv_query_port(to_hyv_ibdev(ibdev), port_num, attr);
+	return virtio_hyv_query_port(to_virtio_hyv_ibdev(ibdev), port_num, attr);
 }
 
 static int virtio_hyv_ib_get_port_immutable(struct ib_device *ibdev,
 					    u32 port_num,
 					    struct ib_port_immutable *immutable)
 {
-	const struct virtio_hyv_port *port = to_hyv_port(ibdev, port_num);
+	const struct virtio_hyv_port *port = to_virtio_hyv_port(ibdev, port_num);
 
 	immutable->core_cap_flags = 0;
 	if (port->link_layer == IB_LINK_LAYER_INFINIBAND)
@@ -60,7 +61,7 @@ static int virtio_hyv_ib_get_port_immutable(struct ib_device *ibdev,
 static enum rdma_link_layer virtio_hyv_ib_get_link_layer(struct ib_device *ibdev,
 							 u32 port_num)
 {
-	return to_hyv_port(ibdev, port_num)->link_layer;
+	return to_virtio_hyv_port(ibdev, port_num)->link_layer;
 }
 
 static int virtio_hyv_gid_cmp(const void *key, const void *elt)
@@ -76,7 +77,7 @@ static int virtio_hyv_gid_cmp(const void *key, const void *elt)
 static int virtio_hyv_ib_query_gid(struct ib_device *ibdev, u32 port_num,
 				   int index, union ib_gid *gid)
 {
-	const struct virtio_hyv_port *port = to_hyv_port(ibdev, port_num);
+	const struct virtio_hyv_port *port = to_virtio_hyv_port(ibdev, port_num);
 	const struct virtio_hyv_gid *entry;
 	u32 key = index;
 
@@ -94,7 +95,7 @@ static int virtio_hyv_ib_query_gid(struct ib_device *ibdev, u32 port_num,
 static int virtio_hyv_ib_query_pkey(struct ib_device *ibdev, u32 port_num,
 				    u16 index, u16 *pkey)
 {
-	const struct virtio_hyv_port *port = to_hyv_port(ibdev, port_num);
+	const struct virtio_hyv_port *port = to_virtio_hyv_port(ibdev, port_num);
 
 	if (index >= port->pkey_tbl_len)
 		return -EINVAL;
@@ -104,7 +105,7 @@ static int virtio_hyv_ib_query_pkey(struct ib_device *ibdev, u32 port_num,
 
 static void virtio_hyv_ib_get_dev_fw_str(struct ib_device *ibdev, char *str)
 {
-	strscpy(str, to_hyv_ibdev(ibdev)->fw_ver, IB_FW_VERSION_NAME_MAX);
+	strscpy(str, to_virtio_hyv_ibdev(ibdev)->fw_ver, IB_FW_VERSION_NAME_MAX);
 }
 
 static const struct ib_device_ops virtio_hyv_ib_ops = {
@@ -146,6 +147,26 @@ static const struct ib_device_ops virtio_hyv_ib_ops = {
 	INIT_RDMA_OBJ_SIZE(ib_srq, virtio_hyv_srq, ibsrq),
 	INIT_RDMA_OBJ_SIZE(ib_ucontext, virtio_hyv_ucontext, ibuctx),
 };
+
+/*
+ * The host dropped the device's contexts (BROKER_DOWN, DEVICE_REMOVED):
+ * their handles mean nothing, or another context's objects, by now.
+ * Destroy operations then free the guest's side only.
+ */
+bool virtio_hyv_ibdev_host_gone(struct virtio_hyv_ibdev *vibdev)
+{
+	return READ_ONCE(vibdev->host_gone);
+}
+
+/* Queues need shared-memory region 0; say once when there is none. */
+bool virtio_hyv_ibdev_queues_usable(struct virtio_hyv_ibdev *vibdev)
+{
+	if (vibdev->hyv->shm_len)
+		return true;
+	dev_warn_once(&vibdev->hyv->vdev->dev,
+		      "no queue memory region: CQs, QPs and SRQs are not supported\n");
+	return false;
+}
 
 /**
  * virtio_hyv_ibdev_register() - register the guest device of a host device

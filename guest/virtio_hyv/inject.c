@@ -347,8 +347,8 @@ static int virtio_hyv_inject_send(struct virtio_hyv *hyv,
 
 	BUILD_BUG_ON(HELLO_REQ_LEN < VIRTIO_HYV_MAX_CHAIN_DESCS);
 
-	req = virtio_hyv_req_alloc(max_t(unsigned int, c->req_len,
-					 VIRTIO_HYV_INJECT_FILL_MAX),
+	req = virtio_hyv_reqq_alloc_req(max_t(unsigned int, c->req_len,
+					      VIRTIO_HYV_INJECT_FILL_MAX),
 				   c->resp_len, GFP_KERNEL);
 	if (!req)
 		return -ENOMEM;
@@ -385,7 +385,7 @@ static int virtio_hyv_inject_send(struct virtio_hyv *hyv,
 	else
 		*status = -EIO;
 out_put:
-	virtio_hyv_req_put(req);
+	virtio_hyv_reqq_put_req(req);
 	return ret;
 }
 

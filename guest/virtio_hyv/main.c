@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * virtio_hyv: guest driver of HyV, hybrid RDMA virtualization.  The control
- * path (this driver) is paravirtualized over a control virtqueue, with an
- * event virtqueue beside it; the data path will go straight to the host
- * RDMA device.
+ * path (this driver) is paravirtualized: requests on the control virtqueue
+ * (reqq.c), doorbells on the doorbell virtqueue when the device has one
+ * (doorbell.c), and the host's events on the event virtqueue (eventq.c).
+ * The data path goes straight to the host RDMA device: the host's queues
+ * are mapped into the guest process (mmap.c), where the stock provider
+ * posts and polls.
  *
  * This file: module and driver registration, probe and remove.
  */
@@ -34,9 +37,9 @@ static int virtio_hyv_validate(struct virtio_device *vdev)
 static int virtio_hyv_find_queues(struct virtio_hyv *hyv)
 {
 	vq_callback_t *callbacks[VIRTIO_HYV_NUM_VQS] = {
-		[VIRTIO_HYV_VQ_CTRL] = virtio_hyv_ctrl_done,
-		[VIRTIO_HYV_VQ_EVENT] = virtio_hyv_event_done,
-		[VIRTIO_HYV_VQ_DOORBELL] = virtio_hyv_ctrl_done,
+		[VIRTIO_HYV_VQ_CTRL] = virtio_hyv_reqq_done,
+		[VIRTIO_HYV_VQ_EVENT] = virtio_hyv_eventq_done,
+		[VIRTIO_HYV_VQ_DOORBELL] = virtio_hyv_reqq_done,
 	};
 	static const char * const names[VIRTIO_HYV_NUM_VQS] = {
 		[VIRTIO_HYV_VQ_CTRL] = "ctrl",
@@ -97,20 +100,20 @@ static int virtio_hyv_probe(struct virtio_device *vdev)
 		return -ENOMEM;
 	hyv->vdev = vdev;
 	vdev->priv = hyv;
-	virtio_hyv_ctrl_init(hyv);
+	virtio_hyv_reqq_init(hyv);
 	virtio_hyv_devs_init(hyv);
-	virtio_hyv_dispatch_init(hyv);
+	virtio_hyv_evobj_tables_init(hyv);
 
 	ret = virtio_hyv_find_queues(hyv);
 	if (ret)
 		goto err_free_hyv;
 	virtio_hyv_find_shm(hyv);
-	ret = virtio_hyv_events_init(hyv);
+	ret = virtio_hyv_eventq_init(hyv);
 	if (ret)
 		goto err_del_vqs;
 
 	virtio_device_ready(vdev);
-	ret = virtio_hyv_events_start(hyv);
+	ret = virtio_hyv_eventq_start(hyv);
 	if (ret)
 		goto err_reset_device;
 
@@ -134,17 +137,17 @@ static int virtio_hyv_probe(struct virtio_device *vdev)
 
 err_reset_device:
 	/* Devices a BROKER_UP registered meanwhile go first, as in remove. */
-	virtio_hyv_events_stop(hyv);
+	virtio_hyv_eventq_stop(hyv);
 	virtio_hyv_devs_clear(hyv, false);
 	/* Also reclaims a HELLO the device did not answer in time. */
-	virtio_hyv_ctrl_stop(hyv);
+	virtio_hyv_reqq_stop(hyv);
 	virtio_reset_device(vdev);
-	virtio_hyv_ctrl_drain(hyv);
-	virtio_hyv_events_free(hyv);
+	virtio_hyv_reqq_drain(hyv);
+	virtio_hyv_eventq_free(hyv);
 err_del_vqs:
 	vdev->config->del_vqs(vdev);
 err_free_hyv:
-	virtio_hyv_dispatch_destroy(hyv);
+	virtio_hyv_evobj_tables_destroy(hyv);
 	vdev->priv = NULL;
 	kfree(hyv);
 	return ret;
@@ -152,28 +155,28 @@ err_free_hyv:
 
 static void virtio_hyv_remove(struct virtio_device *vdev)
 {
-	struct virtio_hyv *hyv = vdev_to_hyv(vdev);
+	struct virtio_hyv *hyv = vdev_to_virtio_hyv(vdev);
 
 	/*
 	 * The guest devices go first, while requests still flow, so that
 	 * their open contexts are destroyed on the host; applications
 	 * holding them get IB_EVENT_DEVICE_FATAL and errors.
 	 */
-	virtio_hyv_events_stop(hyv);
+	virtio_hyv_eventq_stop(hyv);
 	virtio_hyv_devs_clear(hyv, false);
 
 	/*
 	 * Then fail what is in flight: injections (test hooks) blocked on
 	 * the device must return before their removal can wait for them.
 	 */
-	virtio_hyv_ctrl_stop(hyv);
+	virtio_hyv_reqq_stop(hyv);
 	virtio_reset_device(vdev);
-	virtio_hyv_ctrl_drain(hyv);
+	virtio_hyv_reqq_drain(hyv);
 
 	virtio_hyv_inject_remove(hyv);
-	virtio_hyv_events_free(hyv);
+	virtio_hyv_eventq_free(hyv);
 	vdev->config->del_vqs(vdev);
-	virtio_hyv_dispatch_destroy(hyv);
+	virtio_hyv_evobj_tables_destroy(hyv);
 	vdev->priv = NULL;
 	kfree(hyv);
 }

@@ -23,7 +23,7 @@ struct virtio_hyv_mmap_entry {
 };
 
 static struct virtio_hyv_mmap_entry *
-to_hyv_mmap_entry(struct rdma_user_mmap_entry *rdma_entry)
+to_virtio_hyv_mmap_entry(struct rdma_user_mmap_entry *rdma_entry)
 {
 	return container_of(rdma_entry, struct virtio_hyv_mmap_entry,
 			    rdma_entry);
@@ -44,7 +44,7 @@ static int virtio_hyv_map_insert(struct virtio_hyv_ucontext *uctx,
 				 const struct virtio_hyv_queue_map *map,
 				 struct rdma_user_mmap_entry **out)
 {
-	struct virtio_hyv *hyv = to_hyv_ibdev(uctx->ibuctx.device)->hyv;
+	struct virtio_hyv *hyv = to_virtio_hyv_ibdev(uctx->ibuctx.device)->hyv;
 	u64 mmap_offset = le64_to_cpu(map->mmap_offset);
 	u64 shm_offset = le64_to_cpu(map->shm_offset);
 	u64 length = le64_to_cpu(map->length);
@@ -117,7 +117,7 @@ void virtio_hyv_maps_remove(struct virtio_hyv_maps *maps)
 
 int virtio_hyv_ib_mmap(struct ib_ucontext *ibuctx, struct vm_area_struct *vma)
 {
-	struct virtio_hyv *hyv = to_hyv_ibdev(ibuctx->device)->hyv;
+	struct virtio_hyv *hyv = to_virtio_hyv_ibdev(ibuctx->device)->hyv;
 	struct rdma_user_mmap_entry *rdma_entry;
 	struct virtio_hyv_mmap_entry *entry;
 	int ret;
@@ -126,7 +126,7 @@ int virtio_hyv_ib_mmap(struct ib_ucontext *ibuctx, struct vm_area_struct *vma)
 	rdma_entry = rdma_user_mmap_entry_get(ibuctx, vma);
 	if (!rdma_entry)
 		return -EINVAL;
-	entry = to_hyv_mmap_entry(rdma_entry);
+	entry = to_virtio_hyv_mmap_entry(rdma_entry);
 	ret = rdma_user_mmap_io(ibuctx, vma,
 				PHYS_PFN(hyv->shm_addr + entry->shm_offset),
 				rdma_entry->npages << PAGE_SHIFT,
@@ -137,5 +137,5 @@ int virtio_hyv_ib_mmap(struct ib_ucontext *ibuctx, struct vm_area_struct *vma)
 
 void virtio_hyv_ib_mmap_free(struct rdma_user_mmap_entry *rdma_entry)
 {
-	kfree(to_hyv_mmap_entry(rdma_entry));
+	kfree(to_virtio_hyv_mmap_entry(rdma_entry));
 }

@@ -81,7 +81,7 @@ static int virtio_hyv_mr_dereg_host(struct virtio_hyv_ibdev *vibdev,
 		.teardown = true,
 	};
 
-	if (virtio_hyv_host_gone(vibdev))
+	if (virtio_hyv_ibdev_host_gone(vibdev))
 		return 0;
 	return virtio_hyv_verb(vibdev, ctx_handle, &verb);
 }
@@ -112,8 +112,9 @@ static int virtio_hyv_reg_mr(struct virtio_hyv_ibdev *vibdev,
 	resp_udata_max = min_t(size_t, udata->outlen,
 			       VIRTIO_HYV_MAX_RESP_SIZE - sizeof(*rresp));
 
-	req = virtio_hyv_req_alloc(sizeof(*rreq) + runs_len + udata->inlen,
-				   sizeof(*rresp) + resp_udata_max, GFP_KERNEL);
+	req = virtio_hyv_reqq_alloc_req(sizeof(*rreq) + runs_len + udata->inlen,
+					sizeof(*rresp) + resp_udata_max,
+					GFP_KERNEL);
 	if (!req)
 		return -ENOMEM;
 	rreq = req->req_buf;
@@ -124,7 +125,8 @@ static int virtio_hyv_reg_mr(struct virtio_hyv_ibdev *vibdev,
 	if (ret)
 		goto out_put;
 
-	ret = virtio_hyv_req_exec(vibdev->hyv, req, VIRTIO_HYV_REQ_TIMEOUT);
+	ret = virtio_hyv_reqq_exec_ctrlq(vibdev->hyv, req,
+					 VIRTIO_HYV_REQ_TIMEOUT);
 	if (ret) {
 		*host_holds_pages = ret == -ETIMEDOUT || ret == -EINTR;
 		goto out_put;
@@ -149,7 +151,7 @@ static int virtio_hyv_reg_mr(struct virtio_hyv_ibdev *vibdev,
 					    mr->handle))
 		*host_holds_pages = true;
 out_put:
-	virtio_hyv_req_put(req);
+	virtio_hyv_reqq_put_req(req);
 	return ret;
 }
 
@@ -157,7 +159,7 @@ struct ib_mr *virtio_hyv_ib_reg_user_mr(struct ib_pd *ibpd, u64 start,
 					u64 length, u64 virt_addr, int access,
 					struct ib_udata *udata)
 {
-	struct virtio_hyv_ibdev *vibdev = to_hyv_ibdev(ibpd->device);
+	struct virtio_hyv_ibdev *vibdev = to_virtio_hyv_ibdev(ibpd->device);
 	bool host_holds_pages = false;
 	struct virtio_hyv_mr *mr;
 	int ret;
@@ -176,13 +178,13 @@ struct ib_mr *virtio_hyv_ib_reg_user_mr(struct ib_pd *ibpd, u64 start,
 	mr = kzalloc(sizeof(*mr), GFP_KERNEL);
 	if (!mr)
 		return ERR_PTR(-ENOMEM);
-	mr->ctx_handle = udata_to_hyv_ucontext(udata)->ctx_handle;
+	mr->ctx_handle = udata_to_virtio_hyv_ucontext(udata)->ctx_handle;
 	mr->umem = ib_umem_get(ibpd->device, start, length, access);
 	if (IS_ERR(mr->umem)) {
 		ret = PTR_ERR(mr->umem);
 		goto err_free_mr;
 	}
-	ret = virtio_hyv_reg_mr(vibdev, mr, to_hyv_pd(ibpd)->handle,
+	ret = virtio_hyv_reg_mr(vibdev, mr, to_virtio_hyv_pd(ibpd)->handle,
 				virt_addr, length, access, udata,
 				&host_holds_pages);
 	if (host_holds_pages) {
@@ -212,10 +214,10 @@ err_free_mr:
  */
 int virtio_hyv_ib_dereg_mr(struct ib_mr *ibmr, struct ib_udata *udata)
 {
-	struct virtio_hyv_mr *mr = to_hyv_mr(ibmr);
+	struct virtio_hyv_mr *mr = to_virtio_hyv_mr(ibmr);
 	int ret;
 
-	ret = virtio_hyv_mr_dereg_host(to_hyv_ibdev(ibmr->device),
+	ret = virtio_hyv_mr_dereg_host(to_virtio_hyv_ibdev(ibmr->device),
 				       mr->ctx_handle, mr->handle);
 	if (ret)
 		ibdev_warn(ibmr->device,

@@ -74,7 +74,7 @@ static void virtio_hyv_qp_destroy_host(struct virtio_hyv_ibdev *vibdev,
 		.resp = &resp,
 	};
 
-	if (!virtio_hyv_host_gone(vibdev))
+	if (!virtio_hyv_ibdev_host_gone(vibdev))
 		virtio_hyv_verb(vibdev, ctx_handle, &verb);
 }
 
@@ -93,11 +93,11 @@ static int virtio_hyv_create_qp_cmd(struct ib_uverbs_create_qp *cmd,
 	if (init_attr->create_flags || init_attr->rwq_ind_tbl)
 		return -EOPNOTSUPP;
 
-	cmd->pd_handle = to_hyv_pd(ibqp->pd)->handle;
-	cmd->send_cq_handle = to_hyv_cq(init_attr->send_cq)->ev.handle;
-	cmd->recv_cq_handle = to_hyv_cq(init_attr->recv_cq)->ev.handle;
+	cmd->pd_handle = to_virtio_hyv_pd(ibqp->pd)->handle;
+	cmd->send_cq_handle = to_virtio_hyv_cq(init_attr->send_cq)->ev.handle;
+	cmd->recv_cq_handle = to_virtio_hyv_cq(init_attr->recv_cq)->ev.handle;
 	if (init_attr->srq) {
-		cmd->srq_handle = to_hyv_srq(init_attr->srq)->ev.handle;
+		cmd->srq_handle = to_virtio_hyv_srq(init_attr->srq)->ev.handle;
 		cmd->is_srq = 1;
 	}
 	cmd->max_send_wr = init_attr->cap.max_send_wr;
@@ -114,8 +114,8 @@ int virtio_hyv_ib_create_qp(struct ib_qp *ibqp,
 			    struct ib_qp_init_attr *init_attr,
 			    struct ib_udata *udata)
 {
-	struct virtio_hyv_ibdev *vibdev = to_hyv_ibdev(ibqp->device);
-	struct virtio_hyv_qp *qp = to_hyv_qp(ibqp);
+	struct virtio_hyv_ibdev *vibdev = to_virtio_hyv_ibdev(ibqp->device);
+	struct virtio_hyv_qp *qp = to_virtio_hyv_qp(ibqp);
 	struct virtio_hyv_ucontext *uctx;
 	struct ib_uverbs_create_qp_resp resp;
 	struct ib_uverbs_create_qp cmd = {};
@@ -132,9 +132,9 @@ int virtio_hyv_ib_create_qp(struct ib_qp *ibqp,
 	ret = virtio_hyv_create_qp_cmd(&cmd, ibqp, init_attr);
 	if (ret)
 		return ret;
-	if (!virtio_hyv_queues_usable(vibdev))
+	if (!virtio_hyv_ibdev_queues_usable(vibdev))
 		return -EOPNOTSUPP;
-	uctx = udata_to_hyv_ucontext(udata);
+	uctx = udata_to_virtio_hyv_ucontext(udata);
 
 	ret = virtio_hyv_verb(vibdev, uctx->ctx_handle, &verb);
 	if (ret)
@@ -173,7 +173,7 @@ err_destroy_host:
 int virtio_hyv_ib_modify_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr,
 			    int attr_mask, struct ib_udata *udata)
 {
-	struct virtio_hyv_qp *qp = to_hyv_qp(ibqp);
+	struct virtio_hyv_qp *qp = to_virtio_hyv_qp(ibqp);
 	struct ib_uverbs_modify_qp cmd = {
 		.qp_handle = qp->ev.handle,
 		.attr_mask = attr_mask,
@@ -215,7 +215,7 @@ int virtio_hyv_ib_modify_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr,
 		virtio_hyv_ah_to_dest(&cmd.dest, &attr->ah_attr);
 	if (attr_mask & IB_QP_ALT_PATH)
 		virtio_hyv_ah_to_dest(&cmd.alt_dest, &attr->alt_ah_attr);
-	ret = virtio_hyv_verb(to_hyv_ibdev(ibqp->device),
+	ret = virtio_hyv_verb(to_virtio_hyv_ibdev(ibqp->device),
 			      virtio_hyv_qp_ctx(qp), &verb);
 	/* What rxe's requester checks before it runs the send queue. */
 	if (!ret && (attr_mask & IB_QP_STATE))
@@ -226,7 +226,7 @@ int virtio_hyv_ib_modify_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr,
 int virtio_hyv_ib_query_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr,
 			   int attr_mask, struct ib_qp_init_attr *init_attr)
 {
-	struct virtio_hyv_qp *qp = to_hyv_qp(ibqp);
+	struct virtio_hyv_qp *qp = to_virtio_hyv_qp(ibqp);
 	struct ib_uverbs_query_qp_resp resp;
 	struct ib_uverbs_query_qp cmd = {
 		.qp_handle = qp->ev.handle,
@@ -239,7 +239,7 @@ int virtio_hyv_ib_query_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr,
 	};
 	int ret;
 
-	ret = virtio_hyv_verb(to_hyv_ibdev(ibqp->device),
+	ret = virtio_hyv_verb(to_virtio_hyv_ibdev(ibqp->device),
 			      virtio_hyv_qp_ctx(qp), &verb);
 	if (ret)
 		return ret;
@@ -286,8 +286,8 @@ int virtio_hyv_ib_query_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr,
 /* The guest's side goes whatever the host answers. */
 int virtio_hyv_ib_destroy_qp(struct ib_qp *ibqp, struct ib_udata *udata)
 {
-	struct virtio_hyv_ibdev *vibdev = to_hyv_ibdev(ibqp->device);
-	struct virtio_hyv_qp *qp = to_hyv_qp(ibqp);
+	struct virtio_hyv_ibdev *vibdev = to_virtio_hyv_ibdev(ibqp->device);
+	struct virtio_hyv_qp *qp = to_virtio_hyv_qp(ibqp);
 
 	virtio_hyv_evobj_del(&vibdev->hyv->qps, &qp->ev);
 	virtio_hyv_qp_destroy_host(vibdev, virtio_hyv_qp_ctx(qp),

@@ -47,13 +47,13 @@ static int virtio_hyv_port_req_exec(struct virtio_hyv_ibdev *vibdev,
 	struct virtio_hyv_req *req;
 	int ret;
 
-	req = virtio_hyv_req_alloc(sizeof(struct virtio_hyv_port_req),
-				   resp_len, GFP_KERNEL);
+	req = virtio_hyv_reqq_alloc_req(sizeof(struct virtio_hyv_port_req),
+					resp_len, GFP_KERNEL);
 	if (!req)
 		return -ENOMEM;
 	virtio_hyv_port_req_fill(req->req_buf, opcode, vibdev->dev_id, port);
 
-	ret = virtio_hyv_req_exec(hyv, req, VIRTIO_HYV_REQ_TIMEOUT);
+	ret = virtio_hyv_reqq_exec_ctrlq(hyv, req, VIRTIO_HYV_REQ_TIMEOUT);
 	if (!ret && req->used_len < resp_min) {
 		dev_err(&hyv->vdev->dev,
 			"device %u: opcode %u: response too short (%u bytes)\n",
@@ -61,7 +61,7 @@ static int virtio_hyv_port_req_exec(struct virtio_hyv_ibdev *vibdev,
 		ret = -EPROTO;
 	}
 	if (ret) {
-		virtio_hyv_req_put(req);
+		virtio_hyv_reqq_put_req(req);
 		return ret;
 	}
 	*reqp = req;
@@ -175,7 +175,7 @@ int virtio_hyv_query_device(struct virtio_hyv_ibdev *vibdev)
 	ports = READ_ONCE(resp->attr.phys_port_cnt);
 	fw_len = strscpy(vibdev->fw_ver, resp->fw_ver, sizeof(vibdev->fw_ver));
 	comp_vectors = le32_to_cpu(READ_ONCE(resp->num_comp_vectors));
-	virtio_hyv_req_put(req);
+	virtio_hyv_reqq_put_req(req);
 
 	if (!ports || ports > VIRTIO_HYV_MAX_PORTS) {
 		dev_err(dev, "device %u: %u ports\n", vibdev->dev_id, ports);
@@ -212,7 +212,7 @@ static int virtio_hyv_port_attr_read(struct virtio_hyv_ibdev *vibdev,
 		return ret;
 	resp = req->resp_buf;
 	memcpy(attr, &resp->attr, sizeof(*attr));
-	virtio_hyv_req_put(req);
+	virtio_hyv_reqq_put_req(req);
 	return 0;
 }
 
@@ -319,7 +319,7 @@ static int virtio_hyv_gid_table_read(struct virtio_hyv_ibdev *vibdev,
 			goto err_invalid;
 		}
 	}
-	virtio_hyv_req_put(req);
+	virtio_hyv_reqq_put_req(req);
 	port->gids = gids;
 	port->num_gids = num;
 	return 0;
@@ -330,7 +330,7 @@ err_invalid:
 		port_num);
 	ret = -EPROTO;
 err_put_req:
-	virtio_hyv_req_put(req);
+	virtio_hyv_reqq_put_req(req);
 	return ret;
 }
 
@@ -370,7 +370,7 @@ static int virtio_hyv_pkey_table_read(struct virtio_hyv_ibdev *vibdev,
 		pkeys[i] = le16_to_cpu(resp->pkeys[i]);
 	port->pkeys = pkeys;
 out_put_req:
-	virtio_hyv_req_put(req);
+	virtio_hyv_reqq_put_req(req);
 	return ret;
 }
 

@@ -34,7 +34,7 @@ static void virtio_hyv_srq_destroy_host(struct virtio_hyv_ibdev *vibdev,
 		.resp = &resp,
 	};
 
-	if (!virtio_hyv_host_gone(vibdev))
+	if (!virtio_hyv_ibdev_host_gone(vibdev))
 		virtio_hyv_verb(vibdev, ctx_handle, &verb);
 }
 
@@ -42,12 +42,12 @@ int virtio_hyv_ib_create_srq(struct ib_srq *ibsrq,
 			     struct ib_srq_init_attr *init_attr,
 			     struct ib_udata *udata)
 {
-	struct virtio_hyv_ibdev *vibdev = to_hyv_ibdev(ibsrq->device);
-	struct virtio_hyv_srq *srq = to_hyv_srq(ibsrq);
+	struct virtio_hyv_ibdev *vibdev = to_virtio_hyv_ibdev(ibsrq->device);
+	struct virtio_hyv_srq *srq = to_virtio_hyv_srq(ibsrq);
 	struct virtio_hyv_ucontext *uctx;
 	struct ib_uverbs_create_srq_resp resp;
 	struct ib_uverbs_create_srq cmd = {
-		.pd_handle = to_hyv_pd(ibsrq->pd)->handle,
+		.pd_handle = to_virtio_hyv_pd(ibsrq->pd)->handle,
 		.max_wr = init_attr->attr.max_wr,
 		.max_sge = init_attr->attr.max_sge,
 		.srq_limit = init_attr->attr.srq_limit,
@@ -62,9 +62,9 @@ int virtio_hyv_ib_create_srq(struct ib_srq *ibsrq,
 
 	if (!udata || init_attr->srq_type != IB_SRQT_BASIC)
 		return -EOPNOTSUPP;
-	if (!virtio_hyv_queues_usable(vibdev))
+	if (!virtio_hyv_ibdev_queues_usable(vibdev))
 		return -EOPNOTSUPP;
-	uctx = udata_to_hyv_ucontext(udata);
+	uctx = udata_to_virtio_hyv_ucontext(udata);
 	mutex_init(&srq->resize_lock);
 
 	ret = virtio_hyv_verb(vibdev, uctx->ctx_handle, &verb);
@@ -107,8 +107,8 @@ int virtio_hyv_ib_modify_srq(struct ib_srq *ibsrq, struct ib_srq_attr *attr,
 			     enum ib_srq_attr_mask attr_mask,
 			     struct ib_udata *udata)
 {
-	struct virtio_hyv_ibdev *vibdev = to_hyv_ibdev(ibsrq->device);
-	struct virtio_hyv_srq *srq = to_hyv_srq(ibsrq);
+	struct virtio_hyv_ibdev *vibdev = to_virtio_hyv_ibdev(ibsrq->device);
+	struct virtio_hyv_srq *srq = to_virtio_hyv_srq(ibsrq);
 	struct rxe_modify_srq_cmd rxe_cmd = {};
 	struct virtio_hyv_maps maps;
 	struct ib_uverbs_modify_srq cmd = {
@@ -139,7 +139,7 @@ int virtio_hyv_ib_modify_srq(struct ib_srq *ibsrq, struct ib_srq_attr *attr,
 	ret = virtio_hyv_verb(vibdev, virtio_hyv_srq_ctx(srq), &verb);
 	if (ret || !verb.num_maps)
 		goto out_unlock;
-	ret = virtio_hyv_maps_insert(udata_to_hyv_ucontext(udata), &verb,
+	ret = virtio_hyv_maps_insert(udata_to_virtio_hyv_ucontext(udata), &verb,
 				     &maps);
 	if (ret)
 		goto out_unlock;
@@ -160,7 +160,7 @@ out_unlock:
 
 int virtio_hyv_ib_query_srq(struct ib_srq *ibsrq, struct ib_srq_attr *attr)
 {
-	struct virtio_hyv_srq *srq = to_hyv_srq(ibsrq);
+	struct virtio_hyv_srq *srq = to_virtio_hyv_srq(ibsrq);
 	struct ib_uverbs_query_srq_resp resp;
 	struct ib_uverbs_query_srq cmd = { .srq_handle = srq->ev.handle };
 	struct virtio_hyv_verb verb = {
@@ -170,7 +170,7 @@ int virtio_hyv_ib_query_srq(struct ib_srq *ibsrq, struct ib_srq_attr *attr)
 	};
 	int ret;
 
-	ret = virtio_hyv_verb(to_hyv_ibdev(ibsrq->device),
+	ret = virtio_hyv_verb(to_virtio_hyv_ibdev(ibsrq->device),
 			      virtio_hyv_srq_ctx(srq), &verb);
 	if (ret)
 		return ret;
@@ -183,8 +183,8 @@ int virtio_hyv_ib_query_srq(struct ib_srq *ibsrq, struct ib_srq_attr *attr)
 /* The guest's side goes whatever the host answers. */
 int virtio_hyv_ib_destroy_srq(struct ib_srq *ibsrq, struct ib_udata *udata)
 {
-	struct virtio_hyv_ibdev *vibdev = to_hyv_ibdev(ibsrq->device);
-	struct virtio_hyv_srq *srq = to_hyv_srq(ibsrq);
+	struct virtio_hyv_ibdev *vibdev = to_virtio_hyv_ibdev(ibsrq->device);
+	struct virtio_hyv_srq *srq = to_virtio_hyv_srq(ibsrq);
 
 	virtio_hyv_evobj_del(&vibdev->hyv->srqs, &srq->ev);
 	virtio_hyv_srq_destroy_host(vibdev, virtio_hyv_srq_ctx(srq),

@@ -15,7 +15,7 @@
 static ssize_t hyv_version_show(struct device *dev,
 				struct device_attribute *attr, char *buf)
 {
-	struct virtio_hyv *hyv = dev_to_hyv(dev);
+	struct virtio_hyv *hyv = dev_to_virtio_hyv(dev);
 	int ret;
 
 	ret = mutex_lock_killable(&hyv->devs_lock);
@@ -34,7 +34,7 @@ static DEVICE_ATTR_RO(hyv_version);
 static ssize_t hyv_host_devices_show(struct device *dev,
 				     struct device_attribute *attr, char *buf)
 {
-	struct virtio_hyv *hyv = dev_to_hyv(dev);
+	struct virtio_hyv *hyv = dev_to_virtio_hyv(dev);
 	const struct virtio_hyv_personality *pers;
 	const struct virtio_hyv_host_dev *host_dev;
 	unsigned int i;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Tracepoints of virtio_hyv: control requests, events, guest devices,
- * doorbells:
+ * Tracepoints of virtio_hyv: requests (on either request queue), events,
+ * guest devices, doorbells:
  *   echo 1 > /sys/kernel/tracing/events/virtio_hyv/enable
  */
 #undef TRACE_SYSTEM

@@ -32,9 +32,9 @@ void virtio_hyv_destroy_context_fill(struct virtio_hyv_destroy_context_req *dreq
 /* A DESTROY_CONTEXT request, allocated while an error can still be told. */
 static struct virtio_hyv_req *virtio_hyv_destroy_req_alloc(void)
 {
-	return virtio_hyv_req_alloc(sizeof(struct virtio_hyv_destroy_context_req),
-				    sizeof(struct virtio_hyv_resp_hdr),
-				    GFP_KERNEL);
+	return virtio_hyv_reqq_alloc_req(sizeof(struct virtio_hyv_destroy_context_req),
+					 sizeof(struct virtio_hyv_resp_hdr),
+					 GFP_KERNEL);
 }
 
 /* Sends @req, from virtio_hyv_destroy_req_alloc(), and puts it. */
@@ -45,8 +45,9 @@ static void virtio_hyv_destroy_context(struct virtio_hyv_ibdev *vibdev,
 	int ret;
 
 	virtio_hyv_destroy_context_fill(req->req_buf, ctx_handle);
-	ret = virtio_hyv_req_exec(vibdev->hyv, req, VIRTIO_HYV_REQ_TIMEOUT);
-	virtio_hyv_req_put(req);
+	ret = virtio_hyv_reqq_exec_ctrlq(vibdev->hyv, req,
+					 VIRTIO_HYV_REQ_TIMEOUT);
+	virtio_hyv_reqq_put_req(req);
 	ibdev_dbg(&vibdev->ibdev, "context %u destroyed: %d\n", ctx_handle,
 		  ret);
 }
@@ -54,8 +55,8 @@ static void virtio_hyv_destroy_context(struct virtio_hyv_ibdev *vibdev,
 int virtio_hyv_ib_alloc_ucontext(struct ib_ucontext *ibuctx,
 				 struct ib_udata *udata)
 {
-	struct virtio_hyv_ucontext *uctx = to_hyv_ucontext(ibuctx);
-	struct virtio_hyv_ibdev *vibdev = to_hyv_ibdev(ibuctx->device);
+	struct virtio_hyv_ucontext *uctx = to_virtio_hyv_ucontext(ibuctx);
+	struct virtio_hyv_ibdev *vibdev = to_virtio_hyv_ibdev(ibuctx->device);
 	struct virtio_hyv_create_context_resp *cresp;
 	struct virtio_hyv_create_context_req *creq;
 	size_t resp_udata_max, resp_udata_len;
@@ -70,8 +71,9 @@ int virtio_hyv_ib_alloc_ucontext(struct ib_ucontext *ibuctx,
 	uctx->destroy_req = virtio_hyv_destroy_req_alloc();
 	if (!uctx->destroy_req)
 		return -ENOMEM;
-	req = virtio_hyv_req_alloc(sizeof(*creq) + udata->inlen,
-				   sizeof(*cresp) + resp_udata_max, GFP_KERNEL);
+	req = virtio_hyv_reqq_alloc_req(sizeof(*creq) + udata->inlen,
+					sizeof(*cresp) + resp_udata_max,
+					GFP_KERNEL);
 	if (!req) {
 		ret = -ENOMEM;
 		goto err_put_destroy_req;
@@ -83,7 +85,8 @@ int virtio_hyv_ib_alloc_ucontext(struct ib_ucontext *ibuctx,
 	if (ret)
 		goto err_put_req;
 
-	ret = virtio_hyv_req_exec(vibdev->hyv, req, VIRTIO_HYV_REQ_TIMEOUT);
+	ret = virtio_hyv_reqq_exec_ctrlq(vibdev->hyv, req,
+					 VIRTIO_HYV_REQ_TIMEOUT);
 	if (ret)
 		goto err_put_req;
 	cresp = req->resp_buf;
@@ -107,35 +110,35 @@ int virtio_hyv_ib_alloc_ucontext(struct ib_ucontext *ibuctx,
 	ret = ib_copy_to_udata(udata, cresp->udata, resp_udata_len);
 	if (ret)
 		goto err_destroy_context;
-	ret = virtio_hyv_ctx_add(vibdev->hyv, uctx);
+	ret = virtio_hyv_evobj_add_ctx(vibdev->hyv, uctx);
 	if (ret)
 		goto err_destroy_context;
 
-	virtio_hyv_req_put(req);
+	virtio_hyv_reqq_put_req(req);
 	ibdev_dbg(&vibdev->ibdev, "context %u created\n", uctx->ctx_handle);
 	return 0;
 
 err_destroy_context:
 	virtio_hyv_destroy_context(vibdev, uctx->destroy_req, uctx->ctx_handle);
-	virtio_hyv_req_put(req);
+	virtio_hyv_reqq_put_req(req);
 	return ret;
 
 err_put_req:
-	virtio_hyv_req_put(req);
+	virtio_hyv_reqq_put_req(req);
 err_put_destroy_req:
-	virtio_hyv_req_put(uctx->destroy_req);
+	virtio_hyv_reqq_put_req(uctx->destroy_req);
 	return ret;
 }
 
 void virtio_hyv_ib_dealloc_ucontext(struct ib_ucontext *ibuctx)
 {
-	struct virtio_hyv_ucontext *uctx = to_hyv_ucontext(ibuctx);
-	struct virtio_hyv_ibdev *vibdev = to_hyv_ibdev(ibuctx->device);
+	struct virtio_hyv_ucontext *uctx = to_virtio_hyv_ucontext(ibuctx);
+	struct virtio_hyv_ibdev *vibdev = to_virtio_hyv_ibdev(ibuctx->device);
 
-	virtio_hyv_ctx_del(vibdev->hyv, uctx);
+	virtio_hyv_evobj_del_ctx(vibdev->hyv, uctx);
 	/* Its handle may name another context of the host's by now. */
 	if (READ_ONCE(vibdev->host_gone)) {
-		virtio_hyv_req_put(uctx->destroy_req);
+		virtio_hyv_reqq_put_req(uctx->destroy_req);
 		return;
 	}
 	virtio_hyv_destroy_context(vibdev, uctx->destroy_req, uctx->ctx_handle);

@@ -43,26 +43,6 @@ void virtio_hyv_verb_req_fill(struct virtio_hyv_verb_req *vreq, u32 ctx_handle,
 	vreq->resp_udata_max = cpu_to_le32(resp_udata_max);
 }
 
-/*
- * The host dropped the device's contexts (BROKER_DOWN, DEVICE_REMOVED):
- * their handles mean nothing, or another context's objects, by now.
- * Destroy operations then free the guest's side only.
- */
-bool virtio_hyv_host_gone(struct virtio_hyv_ibdev *vibdev)
-{
-	return READ_ONCE(vibdev->host_gone);
-}
-
-/* Queues need shared-memory region 0; say once when there is none. */
-bool virtio_hyv_queues_usable(struct virtio_hyv_ibdev *vibdev)
-{
-	if (vibdev->hyv->shm_len)
-		return true;
-	dev_warn_once(&vibdev->hyv->vdev->dev,
-		      "no queue memory region: CQs, QPs and SRQs are not supported\n");
-	return false;
-}
-
 /* Checks the answer of @verb in @req and copies it out. */
 static int virtio_hyv_verb_parse(struct virtio_hyv_ibdev *vibdev,
 				 struct virtio_hyv_verb *verb,
@@ -126,9 +106,10 @@ int virtio_hyv_verb(struct virtio_hyv_ibdev *vibdev, u32 ctx_handle,
 			       VIRTIO_HYV_MAX_RESP_SIZE -
 			       sizeof(struct virtio_hyv_verb_resp) - resp_room);
 
-	req = virtio_hyv_req_alloc(sizeof(*vreq) + verb->cmd_len + udata_in,
-				   sizeof(struct virtio_hyv_verb_resp) +
-				   resp_room + resp_udata_max, GFP_KERNEL);
+	req = virtio_hyv_reqq_alloc_req(sizeof(*vreq) + verb->cmd_len +
+					udata_in,
+					sizeof(struct virtio_hyv_verb_resp) +
+					resp_room + resp_udata_max, GFP_KERNEL);
 	if (!req)
 		return -ENOMEM;
 	req->teardown = verb->teardown;
@@ -143,13 +124,14 @@ int virtio_hyv_verb(struct virtio_hyv_ibdev *vibdev, u32 ctx_handle,
 			goto out_put;
 	}
 
-	ret = virtio_hyv_req_exec(vibdev->hyv, req, VIRTIO_HYV_REQ_TIMEOUT);
+	ret = virtio_hyv_reqq_exec_ctrlq(vibdev->hyv, req,
+					 VIRTIO_HYV_REQ_TIMEOUT);
 	if (!ret)
 		ret = virtio_hyv_verb_parse(vibdev, verb, req, resp_room,
 					    resp_udata_max);
 	ibdev_dbg(&vibdev->ibdev, "context %u VERB %u: %d\n", ctx_handle,
 		  verb->command, ret);
 out_put:
-	virtio_hyv_req_put(req);
+	virtio_hyv_reqq_put_req(req);
 	return ret;
 }

@@ -78,7 +78,7 @@ struct virtio_hyv_personality {
  */
 #if IS_ENABLED(CONFIG_VIRTIO_HYV_TEST_HOOKS)
 /* Static unless the test hooks call it (cf. VISIBLE_IF_KUNIT). */
-#define VISIBLE_IF_HYV_TEST_HOOKS
+#define VISIBLE_IF_VIRTIO_HYV_TEST_HOOKS
 
 /* State of the inject file. */
 struct virtio_hyv_inject {
@@ -89,7 +89,7 @@ struct virtio_hyv_inject {
 	unsigned int last_used;
 };
 #else
-#define VISIBLE_IF_HYV_TEST_HOOKS static
+#define VISIBLE_IF_VIRTIO_HYV_TEST_HOOKS static
 #endif
 
 /*
@@ -115,12 +115,12 @@ struct virtio_hyv_reqq {
  *   devices.  It is held across requests (HELLO, the queries before a
  *   registration, DESTROY_CONTEXT during an unregistration).  The ib_device
  *   operations never take it: unregistration waits for them.
- * - inject.lock (test hooks) is taken before devs_lock and ctrl_lock,
- *   never inside them.
+ * - inject.lock (test hooks) is taken before devs_lock and the request
+ *   queues' locks, never inside them.
  *
  * Lifetime: remove() stops the event work, unregisters the guest devices
  * while requests still flow, then fails every request in flight and
- * refuses new ones (virtio_hyv_ctrl_stop/drain), and waits for the other
+ * refuses new ones (virtio_hyv_reqq_stop/drain), and waits for the other
  * users of the request path to return (the test hooks' removal) before it
  * deletes the virtqueues and frees this structure.  Anything else that
  * submits requests must be waited for the same way.
@@ -138,7 +138,7 @@ struct virtio_hyv {
 
 	/*
 	 * Guest objects by host handle, for events: ctxs by ctx_handle,
-	 * cqs, qps and srqs by virtio_hyv_obj_key().  Their own locks.
+	 * cqs, qps and srqs by virtio_hyv_evobj_key().  Their own locks.
 	 */
 	struct xarray ctxs;
 	struct xarray cqs;
@@ -165,14 +165,14 @@ struct virtio_hyv {
 #endif
 };
 
-static inline struct virtio_hyv *vdev_to_hyv(struct virtio_device *vdev)
+static inline struct virtio_hyv *vdev_to_virtio_hyv(struct virtio_device *vdev)
 {
 	return vdev->priv;
 }
 
-static inline struct virtio_hyv *dev_to_hyv(struct device *dev)
+static inline struct virtio_hyv *dev_to_virtio_hyv(struct device *dev)
 {
-	return vdev_to_hyv(dev_to_virtio(dev));
+	return vdev_to_virtio_hyv(dev_to_virtio(dev));
 }
 
 /* A GID table entry of a guest port. */
@@ -207,15 +207,16 @@ struct virtio_hyv_ibdev {
 	struct virtio_hyv_port ports[VIRTIO_HYV_MAX_PORTS];
 };
 
-static inline struct virtio_hyv_ibdev *to_hyv_ibdev(struct ib_device *ibdev)
+static inline struct virtio_hyv_ibdev *
+to_virtio_hyv_ibdev(struct ib_device *ibdev)
 {
 	return container_of(ibdev, struct virtio_hyv_ibdev, ibdev);
 }
 
-static inline struct virtio_hyv_port *to_hyv_port(struct ib_device *ibdev,
-						  u32 port_num)
+static inline struct virtio_hyv_port *
+to_virtio_hyv_port(struct ib_device *ibdev, u32 port_num)
 {
-	return &to_hyv_ibdev(ibdev)->ports[port_num - 1];
+	return &to_virtio_hyv_ibdev(ibdev)->ports[port_num - 1];
 }
 
 struct virtio_hyv_req;
@@ -228,14 +229,14 @@ struct virtio_hyv_ucontext {
 };
 
 static inline struct virtio_hyv_ucontext *
-to_hyv_ucontext(struct ib_ucontext *ibuctx)
+to_virtio_hyv_ucontext(struct ib_ucontext *ibuctx)
 {
 	return container_of(ibuctx, struct virtio_hyv_ucontext, ibuctx);
 }
 
 /* The guest context of a user verb's driver data. */
 static inline struct virtio_hyv_ucontext *
-udata_to_hyv_ucontext(struct ib_udata *udata)
+udata_to_virtio_hyv_ucontext(struct ib_udata *udata)
 {
 	return rdma_udata_to_drv_context(udata, struct virtio_hyv_ucontext,
 					 ibuctx);
@@ -265,7 +266,7 @@ struct virtio_hyv_pd {
 	u32 handle;
 };
 
-static inline struct virtio_hyv_pd *to_hyv_pd(struct ib_pd *ibpd)
+static inline struct virtio_hyv_pd *to_virtio_hyv_pd(struct ib_pd *ibpd)
 {
 	return container_of(ibpd, struct virtio_hyv_pd, ibpd);
 }
@@ -277,7 +278,7 @@ struct virtio_hyv_mr {
 	u32 handle;
 };
 
-static inline struct virtio_hyv_mr *to_hyv_mr(struct ib_mr *ibmr)
+static inline struct virtio_hyv_mr *to_virtio_hyv_mr(struct ib_mr *ibmr)
 {
 	return container_of(ibmr, struct virtio_hyv_mr, ibmr);
 }
@@ -289,7 +290,7 @@ struct virtio_hyv_cq {
 	struct mutex resize_lock;	/* maps against a concurrent resize */
 };
 
-static inline struct virtio_hyv_cq *to_hyv_cq(struct ib_cq *ibcq)
+static inline struct virtio_hyv_cq *to_virtio_hyv_cq(struct ib_cq *ibcq)
 {
 	return container_of(ibcq, struct virtio_hyv_cq, ibcq);
 }
@@ -304,7 +305,7 @@ struct virtio_hyv_qp {
 	bool sq_ready;			/* last state set: RTS or later */
 };
 
-static inline struct virtio_hyv_qp *to_hyv_qp(struct ib_qp *ibqp)
+static inline struct virtio_hyv_qp *to_virtio_hyv_qp(struct ib_qp *ibqp)
 {
 	return container_of(ibqp, struct virtio_hyv_qp, ibqp);
 }
@@ -316,7 +317,7 @@ struct virtio_hyv_srq {
 	struct mutex resize_lock;	/* maps against a concurrent resize */
 };
 
-static inline struct virtio_hyv_srq *to_hyv_srq(struct ib_srq *ibsrq)
+static inline struct virtio_hyv_srq *to_virtio_hyv_srq(struct ib_srq *ibsrq)
 {
 	return container_of(ibsrq, struct virtio_hyv_srq, ibsrq);
 }
@@ -326,7 +327,7 @@ struct virtio_hyv_ah {
 	u32 handle;
 };
 
-static inline struct virtio_hyv_ah *to_hyv_ah(struct ib_ah *ibah)
+static inline struct virtio_hyv_ah *to_virtio_hyv_ah(struct ib_ah *ibah)
 {
 	return container_of(ibah, struct virtio_hyv_ah, ibah);
 }
@@ -350,11 +351,12 @@ struct virtio_hyv_verb {
 };
 
 /*
- * One control request and its completion token.  The buffers are separate
- * kmalloc allocations so that the device may DMA into them.
+ * One request (on the ctrlq or the doorbellq) and its completion token.
+ * The buffers are separate kmalloc allocations so that the device may DMA
+ * into them.
  *
  * Two references exist while the request is on the ring: the submitter's
- * (from virtio_hyv_req_alloc) and the device's (taken at submission,
+ * (from virtio_hyv_reqq_alloc_req) and the device's (taken at submission,
  * dropped when the request is completed).  A submitter that stops waiting
  * (killed, timed out) drops its own reference and leaves the buffers to
  * whichever side finishes last, so the device never writes freed memory.
@@ -379,13 +381,14 @@ struct virtio_hyv_req {
 	void *resp_buf;		/* device-writable part */
 };
 
-/* ctrl.c */
-struct virtio_hyv_req *virtio_hyv_req_alloc(unsigned int req_len,
-					    unsigned int resp_len, gfp_t gfp);
-void virtio_hyv_req_put(struct virtio_hyv_req *req);
-void virtio_hyv_req_reuse(struct virtio_hyv_req *req);
-int virtio_hyv_req_exec(struct virtio_hyv *hyv, struct virtio_hyv_req *req,
-			long timeout);
+/* reqq.c */
+struct virtio_hyv_req *virtio_hyv_reqq_alloc_req(unsigned int req_len,
+						 unsigned int resp_len,
+						 gfp_t gfp);
+void virtio_hyv_reqq_put_req(struct virtio_hyv_req *req);
+void virtio_hyv_reqq_reuse_req(struct virtio_hyv_req *req);
+int virtio_hyv_reqq_exec_ctrlq(struct virtio_hyv *hyv,
+			       struct virtio_hyv_req *req, long timeout);
 int virtio_hyv_reqq_exec(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
 			 struct virtio_hyv_req *req, long timeout);
 int virtio_hyv_reqq_send(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
@@ -393,12 +396,12 @@ int virtio_hyv_reqq_send(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
 int virtio_hyv_reqq_resend_locked(struct virtio_hyv *hyv,
 				  struct virtio_hyv_reqq *q,
 				  struct virtio_hyv_req *req);
-int virtio_hyv_req_answer(struct virtio_hyv *hyv,
-			  const struct virtio_hyv_req *req);
-void virtio_hyv_ctrl_init(struct virtio_hyv *hyv);
-void virtio_hyv_ctrl_done(struct virtqueue *vq);
-void virtio_hyv_ctrl_stop(struct virtio_hyv *hyv);
-void virtio_hyv_ctrl_drain(struct virtio_hyv *hyv);
+int virtio_hyv_reqq_answer(struct virtio_hyv *hyv,
+			   const struct virtio_hyv_req *req);
+void virtio_hyv_reqq_init(struct virtio_hyv *hyv);
+void virtio_hyv_reqq_done(struct virtqueue *vq);
+void virtio_hyv_reqq_stop(struct virtio_hyv *hyv);
+void virtio_hyv_reqq_drain(struct virtio_hyv *hyv);
 
 /* hello.c */
 void virtio_hyv_hello_fill(struct virtio_hyv_hello_req *hello, u16 major);
@@ -416,12 +419,12 @@ void virtio_hyv_devs_add(struct virtio_hyv *hyv,
 void virtio_hyv_devs_remove(struct virtio_hyv *hyv, u32 dev_id);
 void virtio_hyv_devs_clear(struct virtio_hyv *hyv, bool host_gone);
 
-/* event.c */
-int virtio_hyv_events_init(struct virtio_hyv *hyv);
-int virtio_hyv_events_start(struct virtio_hyv *hyv);
-void virtio_hyv_event_done(struct virtqueue *vq);
-void virtio_hyv_events_stop(struct virtio_hyv *hyv);
-void virtio_hyv_events_free(struct virtio_hyv *hyv);
+/* eventq.c */
+int virtio_hyv_eventq_init(struct virtio_hyv *hyv);
+int virtio_hyv_eventq_start(struct virtio_hyv *hyv);
+void virtio_hyv_eventq_done(struct virtqueue *vq);
+void virtio_hyv_eventq_stop(struct virtio_hyv *hyv);
+void virtio_hyv_eventq_free(struct virtio_hyv *hyv);
 
 /* personality.c */
 const struct virtio_hyv_personality *virtio_hyv_personality(u32 driver_id);
@@ -441,6 +444,8 @@ int virtio_hyv_ibdev_register(struct virtio_hyv *hyv,
 			      const struct virtio_hyv_personality *pers);
 void virtio_hyv_ibdev_unregister(struct virtio_hyv_ibdev *vibdev,
 				 bool host_gone);
+bool virtio_hyv_ibdev_host_gone(struct virtio_hyv_ibdev *vibdev);
+bool virtio_hyv_ibdev_queues_usable(struct virtio_hyv_ibdev *vibdev);
 
 /* ucontext.c */
 void virtio_hyv_create_context_fill(struct virtio_hyv_create_context_req *creq,
@@ -459,8 +464,6 @@ void virtio_hyv_verb_req_fill(struct virtio_hyv_verb_req *vreq, u32 ctx_handle,
 			      u32 resp_udata_max);
 int virtio_hyv_verb(struct virtio_hyv_ibdev *vibdev, u32 ctx_handle,
 		    struct virtio_hyv_verb *verb);
-bool virtio_hyv_host_gone(struct virtio_hyv_ibdev *vibdev);
-bool virtio_hyv_queues_usable(struct virtio_hyv_ibdev *vibdev);
 
 /* mmap.c */
 int virtio_hyv_maps_insert(struct virtio_hyv_ucontext *uctx,
@@ -470,17 +473,19 @@ void virtio_hyv_maps_remove(struct virtio_hyv_maps *maps);
 int virtio_hyv_ib_mmap(struct ib_ucontext *ibuctx, struct vm_area_struct *vma);
 void virtio_hyv_ib_mmap_free(struct rdma_user_mmap_entry *rdma_entry);
 
-/* dispatch.c */
-void virtio_hyv_dispatch_init(struct virtio_hyv *hyv);
-void virtio_hyv_dispatch_destroy(struct virtio_hyv *hyv);
-int virtio_hyv_ctx_add(struct virtio_hyv *hyv, struct virtio_hyv_ucontext *uctx);
-void virtio_hyv_ctx_del(struct virtio_hyv *hyv, struct virtio_hyv_ucontext *uctx);
+/* evobj.c */
+void virtio_hyv_evobj_tables_init(struct virtio_hyv *hyv);
+void virtio_hyv_evobj_tables_destroy(struct virtio_hyv *hyv);
+int virtio_hyv_evobj_add_ctx(struct virtio_hyv *hyv,
+			     struct virtio_hyv_ucontext *uctx);
+void virtio_hyv_evobj_del_ctx(struct virtio_hyv *hyv,
+			      struct virtio_hyv_ucontext *uctx);
 int virtio_hyv_evobj_add(struct xarray *xa, struct virtio_hyv_evobj *obj,
 			 u32 ctx_handle, u32 handle);
 void virtio_hyv_evobj_del(struct xarray *xa, struct virtio_hyv_evobj *obj);
-void virtio_hyv_event_completion(struct virtio_hyv *hyv,
+void virtio_hyv_evobj_completion(struct virtio_hyv *hyv,
 				 const struct virtio_hyv_completion_event *ev);
-void virtio_hyv_event_async(struct virtio_hyv *hyv,
+void virtio_hyv_evobj_async(struct virtio_hyv *hyv,
 			    const struct virtio_hyv_async_event *ev);
 
 /* pd.c */
@@ -537,7 +542,7 @@ extern const struct attribute_group *virtio_hyv_dev_groups[];
 
 /* Test hooks (see struct virtio_hyv_inject): inject.c and what it calls. */
 #if IS_ENABLED(CONFIG_VIRTIO_HYV_TEST_HOOKS)
-/* ctrl.c */
+/* reqq.c */
 int virtio_hyv_reqq_exec_sgs(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
 			     struct virtio_hyv_req *req,
 			     struct scatterlist *sgs[], unsigned int out_sgs,

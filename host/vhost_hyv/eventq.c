@@ -21,9 +21,9 @@ static_assert(sizeof(struct virtio_hyv_event) == VIRTIO_HYV_EVENT_SIZE);
  * event, or 0 when the chain cannot take one (it has a readable part, is
  * too short, or faults).
  */
-static u32 hyv_eventq_fill(struct vhost_virtqueue *vq, unsigned int out,
-			   unsigned int in, size_t room,
-			   const struct virtio_hyv_event *ev)
+static u32 vhost_hyv_eventq_fill(struct vhost_virtqueue *vq, unsigned int out,
+				 unsigned int in, size_t room,
+				 const struct virtio_hyv_event *ev)
 {
 	struct iov_iter iter;
 
@@ -38,14 +38,14 @@ static u32 hyv_eventq_fill(struct vhost_virtqueue *vq, unsigned int out,
 	return sizeof(*ev);
 }
 
-void hyv_eventq_handle_kick(struct vhost_work *work)
+void vhost_hyv_eventq_handle_kick(struct vhost_work *work)
 {
 	struct vhost_virtqueue *vq = container_of(work, struct vhost_virtqueue,
 						  poll.work);
 	struct vhost_hyv *vh = to_vhost_hyv(vq->dev);
 	pid_t vmm = vh->relay->owner_pid;
 	int buffers = 0, total_len = 0;
-	struct hyv_relay_event event;
+	struct vhost_hyv_relay_event event;
 	bool added = false;
 
 	mutex_lock(&vq->mutex);
@@ -63,7 +63,7 @@ void hyv_eventq_handle_kick(struct vhost_work *work)
 		int head;
 		u32 len;
 
-		if (!hyv_relay_peek_event(vh->relay, &event)) {
+		if (!vhost_hyv_relay_peek_event(vh->relay, &event)) {
 			vhost_enable_notify(&vh->dev, vq);
 			break;
 		}
@@ -84,12 +84,12 @@ void hyv_eventq_handle_kick(struct vhost_work *work)
 		}
 
 		room = iov_length(vq->iov + out, in);
-		len = hyv_eventq_fill(vq, out, in, room, &event.ev);
+		len = vhost_hyv_eventq_fill(vq, out, in, room, &event.ev);
 		if (vhost_add_used(vq, head, len))
 			break;
 		added = true;
 		if (len) {
-			hyv_relay_pop_event(vh->relay);
+			vhost_hyv_relay_pop_event(vh->relay);
 			trace_vhost_hyv_event_delivered(vmm, event.seq,
 							&event.ev, head);
 		} else {

@@ -40,8 +40,8 @@ MODULE_PARM_DESC(max_guest_maps,
  * Copies and checks the runs; returns the number of pages they name, or a
  * negative errno.
  */
-static long hyv_runs_check(const struct virtio_hyv_page_run *runs,
-			   u32 num_runs)
+static long vhost_hyv_runs_check(const struct virtio_hyv_page_run *runs,
+				 u32 num_runs)
 {
 	u64 total = 0, gpa, n;
 	u32 i;
@@ -67,13 +67,14 @@ static long hyv_runs_check(const struct virtio_hyv_page_run *runs,
  * pinned, which the caller unpins; -EFAULT once a page is not covered.
  * Caller holds @mm's mmap_lock.
  */
-static long hyv_pin_runs(struct vhost_iotlb *umem, struct mm_struct *mm,
-			 const struct virtio_hyv_page_run *runs, u32 num_runs,
-			 unsigned int gup_flags, struct page **pages)
+static long vhost_hyv_pin_runs(struct vhost_iotlb *umem, struct mm_struct *mm,
+			       const struct virtio_hyv_page_run *runs,
+			       u32 num_runs, unsigned int gup_flags,
+			       struct page **pages)
 {
 	const struct vhost_iotlb_map *map;
 	unsigned long chunk, done = 0;
-	u64 gpa, left;
+	u64 gpa, left, uaddr;
 	long pinned;
 	u32 i;
 
@@ -88,11 +89,11 @@ static long hyv_pin_runs(struct vhost_iotlb *umem, struct mm_struct *mm,
 				return done ? done : -EFAULT;
 			chunk = min_t(u64, left,
 				      (map->last - gpa + 1) >> PAGE_SHIFT);
-			pinned = hyv_pin_user_pages_remote(mm,
-							   map->addr + gpa -
-							   map->start,
-							   chunk, gup_flags,
-							   pages + done);
+			uaddr = map->addr + gpa - map->start;
+			pinned = vhost_hyv_pin_user_pages_remote(mm, uaddr,
+								 chunk,
+								 gup_flags,
+								 pages + done);
 			if (pinned <= 0)
 				return done ? done : (pinned ?: -EFAULT);
 			done += pinned;
@@ -106,9 +107,10 @@ static long hyv_pin_runs(struct vhost_iotlb *umem, struct mm_struct *mm,
 }
 
 /* Translates and pins under the device's memory table. */
-static int hyv_window_pin(struct hyv_relay *relay, struct hyv_window *win,
-			  const struct virtio_hyv_page_run *runs,
-			  u32 num_runs)
+static int vhost_hyv_window_pin(struct vhost_hyv_relay *relay,
+				struct vhost_hyv_window *win,
+				const struct virtio_hyv_page_run *runs,
+				u32 num_runs)
 {
 	unsigned int gup_flags = FOLL_LONGTERM;
 	struct mm_struct *mm = NULL;
@@ -129,8 +131,9 @@ static int hyv_window_pin(struct hyv_relay *relay, struct hyv_window *win,
 			pinned = -EFAULT;
 		if (mm) {
 			mmap_read_lock(mm);
-			pinned = hyv_pin_runs(dev->umem, mm, runs, num_runs,
-					      gup_flags, win->pages);
+			pinned = vhost_hyv_pin_runs(dev->umem, mm, runs,
+						    num_runs, gup_flags,
+						    win->pages);
 			mmap_read_unlock(mm);
 		}
 		mutex_unlock(&dev->mutex);
@@ -153,16 +156,16 @@ err_unpin:
 	return pinned != win->nr_pages ? -EFAULT : -EINVAL;
 }
 
-static void hyv_window_free(struct hyv_window *win)
+static void vhost_hyv_window_free(struct vhost_hyv_window *win)
 {
 	unpin_user_pages(win->pages, win->nr_pages);
 	kvfree(win->pages);
 	kfree(win);
 }
 
-static struct hyv_window *hyv_window_alloc(u64 nr_pages, u32 flags)
+static struct vhost_hyv_window *vhost_hyv_window_alloc(u64 nr_pages, u32 flags)
 {
-	struct hyv_window *win;
+	struct vhost_hyv_window *win;
 
 	win = kzalloc(sizeof(*win), GFP_KERNEL_ACCOUNT);
 	if (!win)
@@ -178,10 +181,10 @@ static struct hyv_window *hyv_window_alloc(u64 nr_pages, u32 flags)
 	return win;
 }
 
-static struct hyv_window *hyv_window_find(struct hyv_relay *relay,
-					  u64 offset)
+static struct vhost_hyv_window *
+vhost_hyv_window_find(struct vhost_hyv_relay *relay, u64 offset)
 {
-	struct hyv_window *win;
+	struct vhost_hyv_window *win;
 
 	lockdep_assert_held(&relay->map_lock);
 
@@ -192,12 +195,13 @@ static struct hyv_window *hyv_window_find(struct hyv_relay *relay,
 }
 
 /* Forgets the window at @offset; -ENOENT if there is none. */
-static int hyv_guest_unmap(struct hyv_relay *relay, u64 offset)
+static int vhost_hyv_guest_unmap_offset(struct vhost_hyv_relay *relay,
+					u64 offset)
 {
-	struct hyv_window *win;
+	struct vhost_hyv_window *win;
 
 	mutex_lock(&relay->map_lock);
-	win = hyv_window_find(relay, offset);
+	win = vhost_hyv_window_find(relay, offset);
 	if (win) {
 		list_del(&win->node);
 		relay->nr_windows--;
@@ -209,17 +213,17 @@ static int hyv_guest_unmap(struct hyv_relay *relay, u64 offset)
 
 	trace_vhost_hyv_guest_unmap(relay->owner_pid, win->offset,
 				    win->nr_pages);
-	hyv_window_free(win);
+	vhost_hyv_window_free(win);
 	return 0;
 }
 
 /* VHOST_HYV_RELAY_MAP_GUEST */
-long hyv_guest_map_ioctl(struct hyv_relay *relay,
-			 struct vhost_hyv_guest_map __user *argp)
+long vhost_hyv_guest_map_ioctl(struct vhost_hyv_relay *relay,
+			       struct vhost_hyv_guest_map __user *argp)
 {
 	struct virtio_hyv_page_run *runs;
 	struct vhost_hyv_guest_map req;
-	struct hyv_window *win;
+	struct vhost_hyv_window *win;
 	long nr_pages;
 	u64 offset;
 	int err;
@@ -238,18 +242,18 @@ long hyv_guest_map_ioctl(struct hyv_relay *relay,
 		err = -EFAULT;
 		goto out_runs;
 	}
-	nr_pages = hyv_runs_check(runs, req.num_runs);
+	nr_pages = vhost_hyv_runs_check(runs, req.num_runs);
 	if (nr_pages < 0) {
 		err = nr_pages;
 		goto out_runs;
 	}
 
-	win = hyv_window_alloc(nr_pages, req.flags);
+	win = vhost_hyv_window_alloc(nr_pages, req.flags);
 	if (!win) {
 		err = -ENOMEM;
 		goto out_runs;
 	}
-	err = hyv_window_pin(relay, win, runs, req.num_runs);
+	err = vhost_hyv_window_pin(relay, win, runs, req.num_runs);
 	if (err) {
 		kvfree(win->pages);
 		kfree(win);
@@ -264,7 +268,7 @@ long hyv_guest_map_ioctl(struct hyv_relay *relay,
 	mutex_lock(&relay->map_lock);
 	if (relay->nr_windows >= READ_ONCE(max_guest_maps)) {
 		mutex_unlock(&relay->map_lock);
-		hyv_window_free(win);
+		vhost_hyv_window_free(win);
 		err = -ENOSPC;
 		goto out_runs;
 	}
@@ -281,7 +285,7 @@ long hyv_guest_map_ioctl(struct hyv_relay *relay,
 	req.length = (u64)nr_pages << PAGE_SHIFT;
 	if (copy_to_user(argp, &req, sizeof(req))) {
 		/* The broker cannot learn the offset, so cannot unmap it. */
-		hyv_guest_unmap(relay, offset);
+		vhost_hyv_guest_unmap_offset(relay, offset);
 		err = -EFAULT;
 	}
 out_runs:
@@ -290,13 +294,14 @@ out_runs:
 }
 
 /* VHOST_HYV_RELAY_UNMAP_GUEST */
-long hyv_guest_unmap_ioctl(struct hyv_relay *relay, u64 __user *argp)
+long vhost_hyv_guest_unmap_ioctl(struct vhost_hyv_relay *relay,
+				 u64 __user *argp)
 {
 	u64 offset;
 
 	if (get_user(offset, argp))
 		return -EFAULT;
-	return hyv_guest_unmap(relay, offset);
+	return vhost_hyv_guest_unmap_offset(relay, offset);
 }
 
 /*
@@ -304,11 +309,12 @@ long hyv_guest_unmap_ioctl(struct hyv_relay *relay, u64 __user *argp)
  * window was pinned for writing.  The mapping's PTEs hold their own page
  * references, so it stays valid after UNMAP_GUEST.
  */
-int hyv_guest_map_mmap(struct hyv_relay *relay, struct vm_area_struct *vma)
+int vhost_hyv_guest_map_mmap(struct vhost_hyv_relay *relay,
+			     struct vm_area_struct *vma)
 {
 	u64 offset = (u64)vma->vm_pgoff << PAGE_SHIFT;
 	unsigned long addr = vma->vm_start;
-	struct hyv_window *win;
+	struct vhost_hyv_window *win;
 	unsigned long i;
 	int err = 0;
 
@@ -316,7 +322,7 @@ int hyv_guest_map_mmap(struct hyv_relay *relay, struct vm_area_struct *vma)
 		return -EINVAL;
 
 	mutex_lock(&relay->map_lock);
-	win = hyv_window_find(relay, offset);
+	win = vhost_hyv_window_find(relay, offset);
 	if (!win || vma->vm_end - vma->vm_start !=
 		    (u64)win->nr_pages << PAGE_SHIFT) {
 		err = -EINVAL;
@@ -327,9 +333,9 @@ int hyv_guest_map_mmap(struct hyv_relay *relay, struct vm_area_struct *vma)
 			err = -EACCES;
 			goto out;
 		}
-		hyv_vm_flags_mod(vma, 0, VM_MAYWRITE);
+		vhost_hyv_vm_flags_mod(vma, 0, VM_MAYWRITE);
 	}
-	hyv_vm_flags_mod(vma, VM_MIXEDMAP | VM_DONTEXPAND | VM_DONTCOPY |
+	vhost_hyv_vm_flags_mod(vma, VM_MIXEDMAP | VM_DONTEXPAND | VM_DONTCOPY |
 			 VM_DONTDUMP, 0);
 	for (i = 0; i < win->nr_pages && !err; i++, addr += PAGE_SIZE)
 		err = vm_insert_page(vma, addr, win->pages[i]);
@@ -339,9 +345,9 @@ out:
 }
 
 /* The relay fd is closing: its mappings are gone, every window goes. */
-void hyv_guest_unmap_all(struct hyv_relay *relay)
+void vhost_hyv_guest_unmap_all(struct vhost_hyv_relay *relay)
 {
-	struct hyv_window *win, *tmp;
+	struct vhost_hyv_window *win, *tmp;
 	LIST_HEAD(removed);
 
 	mutex_lock(&relay->map_lock);
@@ -353,12 +359,12 @@ void hyv_guest_unmap_all(struct hyv_relay *relay)
 	list_for_each_entry_safe(win, tmp, &removed, node) {
 		trace_vhost_hyv_guest_unmap(relay->owner_pid, win->offset,
 					    win->nr_pages);
-		hyv_window_free(win);
+		vhost_hyv_window_free(win);
 	}
 }
 
-void hyv_guest_map_stats(struct hyv_relay *relay,
-			 struct vhost_hyv_relay_stats *st)
+void vhost_hyv_guest_map_stats(struct vhost_hyv_relay *relay,
+			       struct vhost_hyv_relay_stats *st)
 {
 	mutex_lock(&relay->map_lock);
 	st->guest_pages_pinned = relay->nr_window_pages;

@@ -4,11 +4,12 @@
  * control path.
  *
  * /dev/vhost-hyv is a vhost device in the vhost-vsock mould: QEMU owns it
- * (SET_OWNER, memory table, the control and event virtqueues), starts and
- * stops it with VHOST_HYV_SET_RUNNING, and asks it for a relay fd that it
- * passes to the hyvd broker.  Requests the guest queues are validated here
- * and relayed to the broker; its answers are copied back into the guest,
- * and the events it writes are put into the guest's event buffers.
+ * (SET_OWNER, memory table, the control, event and doorbell virtqueues,
+ * shared-memory region 0), starts and stops it with VHOST_HYV_SET_RUNNING,
+ * and asks it for a relay fd that it passes to the hyvd broker.  Requests
+ * the guest queues are validated here and relayed to the broker; its
+ * answers are copied back into the guest, and the events it writes are put
+ * into the guest's event buffers.
  *
  * This file: the device file, its ioctls, and the life cycle of the
  * virtqueues (start, stop, reset, release).  Lock rules: vhost_hyv.h.
@@ -77,7 +78,7 @@ static void vhost_hyv_stop_vq(struct vhost_virtqueue *vq)
 static void vhost_hyv_stop_eventq(struct vhost_hyv *vh)
 {
 	vhost_hyv_stop_vq(&vh->eventq);
-	hyv_relay_stop_events(vh->relay);
+	vhost_hyv_relay_stop_events(vh->relay);
 }
 
 /*
@@ -111,7 +112,7 @@ static long vhost_hyv_start(struct vhost_hyv *vh)
 	if (err)
 		goto err_stop_dbq;
 	if (events)
-		hyv_relay_start_events(vh->relay);
+		vhost_hyv_relay_start_events(vh->relay);
 
 	/* Take the requests the guest queued while the rings were stopped. */
 	vhost_poll_queue(&vh->ctrlq.poll);
@@ -150,21 +151,21 @@ static void vhost_hyv_stop_vqs(struct vhost_hyv *vh)
  */
 static void vhost_hyv_drain_rings(struct vhost_hyv *vh)
 {
-	struct vhost_virtqueue *rings[HYV_NR_RINGS] = {
-		[HYV_RING_CTRL] = &vh->ctrlq,
-		[HYV_RING_DOORBELL] = &vh->dbq,
+	struct vhost_virtqueue *rings[VHOST_HYV_NR_RINGS] = {
+		[VHOST_HYV_RING_CTRL] = &vh->ctrlq,
+		[VHOST_HYV_RING_DOORBELL] = &vh->dbq,
 	};
 	unsigned int left, before;
 	int ring;
 
-	hyv_relay_fail_all(vh->relay, ECONNRESET);
-	left = hyv_relay_nr_requests_all(vh->relay);
+	vhost_hyv_relay_fail_all(vh->relay, ECONNRESET);
+	left = vhost_hyv_relay_nr_requests_all(vh->relay);
 	while (left) {
 		before = left;
-		for (ring = 0; ring < HYV_NR_RINGS; ring++)
+		for (ring = 0; ring < VHOST_HYV_NR_RINGS; ring++)
 			vhost_poll_queue(&rings[ring]->poll);
 		vhost_dev_flush(&vh->dev);
-		left = hyv_relay_nr_requests_all(vh->relay);
+		left = vhost_hyv_relay_nr_requests_all(vh->relay);
 		if (left >= before)
 			break;
 	}
@@ -172,7 +173,7 @@ static void vhost_hyv_drain_rings(struct vhost_hyv *vh)
 		pr_debug("vmm %d: %u requests left to the old rings\n",
 			 vh->relay->owner_pid, left);
 
-	for (ring = 0; ring < HYV_NR_RINGS; ring++) {
+	for (ring = 0; ring < VHOST_HYV_NR_RINGS; ring++) {
 		mutex_lock(&rings[ring]->mutex);
 		vh->ring_gen[ring]++;
 		mutex_unlock(&rings[ring]->mutex);
@@ -195,7 +196,7 @@ static long vhost_hyv_stop(struct vhost_hyv *vh)
 
 static int vhost_hyv_open(struct inode *inode, struct file *file)
 {
-	struct vhost_poll *ring_poll[HYV_NR_RINGS];
+	struct vhost_poll *ring_poll[VHOST_HYV_NR_RINGS];
 	struct vhost_hyv *vh;
 
 	/* Large (a virtqueue holds UIO_MAXIOV iovecs): vmalloc may serve it. */
@@ -203,19 +204,20 @@ static int vhost_hyv_open(struct inode *inode, struct file *file)
 	if (!vh)
 		return -ENOMEM;
 
-	ring_poll[HYV_RING_CTRL] = &vh->ctrlq.poll;
-	ring_poll[HYV_RING_DOORBELL] = &vh->dbq.poll;
-	vh->relay = hyv_relay_create(&vh->dev, ring_poll, &vh->eventq.poll,
-				     task_tgid_nr(current));
+	ring_poll[VHOST_HYV_RING_CTRL] = &vh->ctrlq.poll;
+	ring_poll[VHOST_HYV_RING_DOORBELL] = &vh->dbq.poll;
+	vh->relay = vhost_hyv_relay_create(&vh->dev, ring_poll,
+					   &vh->eventq.poll,
+					   task_tgid_nr(current));
 	if (!vh->relay)
 		goto err_free_vh;
 
 	vh->vqs[VIRTIO_HYV_VQ_CTRL] = &vh->ctrlq;
 	vh->vqs[VIRTIO_HYV_VQ_EVENT] = &vh->eventq;
 	vh->vqs[VIRTIO_HYV_VQ_DOORBELL] = &vh->dbq;
-	vh->ctrlq.handle_kick = hyv_ctrlq_handle_kick;
-	vh->eventq.handle_kick = hyv_eventq_handle_kick;
-	vh->dbq.handle_kick = hyv_ctrlq_handle_kick;
+	vh->ctrlq.handle_kick = vhost_hyv_ring_handle_kick;
+	vh->eventq.handle_kick = vhost_hyv_eventq_handle_kick;
+	vh->dbq.handle_kick = vhost_hyv_ring_handle_kick;
 	vhost_dev_init(&vh->dev, vh->vqs, ARRAY_SIZE(vh->vqs), UIO_MAXIOV,
 		       VHOST_HYV_PKT_WEIGHT, VHOST_HYV_WEIGHT, true, NULL);
 
@@ -241,12 +243,12 @@ static int vhost_hyv_release(struct inode *inode, struct file *file)
 	vhost_hyv_stop_vqs(vh);
 	mutex_unlock(&vh->dev.mutex);
 
-	hyv_relay_detach_device(vh->relay);
+	vhost_hyv_relay_detach_device(vh->relay);
 	vhost_dev_flush(&vh->dev);
 	vhost_dev_stop(&vh->dev);
 	vhost_dev_cleanup(&vh->dev);
 
-	hyv_relay_put(vh->relay);
+	vhost_hyv_relay_put(vh->relay);
 	kvfree(vh);
 	return 0;
 }
@@ -295,7 +297,7 @@ static long vhost_hyv_set_features(struct vhost_hyv *vh, u64 features)
 		return -EINVAL;
 
 	mutex_lock(&vh->dev.mutex);
-	err = hyv_vhost_set_device_iotlb(&vh->dev, iotlb);
+	err = vhost_hyv_set_device_iotlb(&vh->dev, iotlb);
 	if (err)
 		goto out;
 
@@ -316,7 +318,7 @@ static long vhost_hyv_get_relay(struct vhost_hyv *vh)
 	mutex_lock(&vh->dev.mutex);
 	ret = vhost_dev_check_owner(&vh->dev);
 	if (!ret)
-		ret = hyv_relay_file_create(vh->relay);
+		ret = vhost_hyv_relay_file_create(vh->relay);
 	mutex_unlock(&vh->dev.mutex);
 
 	pr_debug("vmm %d: relay fd: %ld\n", vh->relay->owner_pid, ret);
@@ -342,7 +344,7 @@ static long vhost_hyv_ioctl(struct file *file, unsigned int ioctl,
 	case VHOST_HYV_GET_RELAY:
 		return vhost_hyv_get_relay(vh);
 	case VHOST_HYV_SET_SHM:
-		return hyv_shm_set(vh->relay, file, argp);
+		return vhost_hyv_shm_set(vh->relay, file, argp);
 	case VHOST_RESET_OWNER:
 		return vhost_hyv_reset_owner(vh);
 	case VHOST_GET_FEATURES:
@@ -407,7 +409,7 @@ static int vhost_hyv_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct vhost_hyv *vh = file->private_data;
 
-	return hyv_shm_mmap(vh->relay, vma);
+	return vhost_hyv_shm_mmap(vh->relay, vma);
 }
 
 static const struct file_operations vhost_hyv_fops = {

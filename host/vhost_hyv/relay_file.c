@@ -16,20 +16,21 @@
 
 #include "vhost_hyv.h"
 
-static ssize_t hyv_relay_read_iter(struct kiocb *iocb, struct iov_iter *to)
+static ssize_t vhost_hyv_relay_read_iter(struct kiocb *iocb,
+					 struct iov_iter *to)
 {
-	struct hyv_relay *relay = iocb->ki_filp->private_data;
+	struct vhost_hyv_relay *relay = iocb->ki_filp->private_data;
 	bool nonblock = (iocb->ki_filp->f_flags & O_NONBLOCK) ||
 			(iocb->ki_flags & IOCB_NOWAIT);
 	struct vhost_hyv_relay_req hdr;
-	struct hyv_request *req;
+	struct vhost_hyv_request *req;
 	int err;
 
 	/* Whole requests only: the broker never sees a partial one. */
 	if (iov_iter_count(to) < VHOST_HYV_RELAY_BUF_SIZE)
 		return -EINVAL;
 
-	err = hyv_relay_claim(relay, nonblock, &req);
+	err = vhost_hyv_relay_claim(relay, nonblock, &req);
 	if (err)
 		return err;
 	if (!req)
@@ -41,17 +42,17 @@ static ssize_t hyv_relay_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	hdr.resp_max = req->resp_max;
 	if (copy_to_iter(&hdr, sizeof(hdr), to) != sizeof(hdr) ||
 	    copy_to_iter(req->req, req->req_len, to) != req->req_len) {
-		hyv_relay_unclaim(relay, req);
+		vhost_hyv_relay_unclaim(relay, req);
 		return -EFAULT;
 	}
 
-	hyv_request_put(req);
+	vhost_hyv_request_put(req);
 	return sizeof(hdr) + hdr.req_len;
 }
 
 /* The rest of a write whose id is VHOST_HYV_RELAY_EVENT. */
-static int hyv_relay_write_event(struct hyv_relay *relay, u32 len,
-				 struct iov_iter *from)
+static int vhost_hyv_relay_write_event(struct vhost_hyv_relay *relay, u32 len,
+				       struct iov_iter *from)
 {
 	struct virtio_hyv_event ev;
 
@@ -59,12 +60,13 @@ static int hyv_relay_write_event(struct hyv_relay *relay, u32 len,
 		return -EINVAL;
 	if (!copy_from_iter_full(&ev, sizeof(ev), from))
 		return -EFAULT;
-	return hyv_relay_post_event(relay, &ev);
+	return vhost_hyv_relay_post_event(relay, &ev);
 }
 
-static ssize_t hyv_relay_write_iter(struct kiocb *iocb, struct iov_iter *from)
+static ssize_t vhost_hyv_relay_write_iter(struct kiocb *iocb,
+					  struct iov_iter *from)
 {
-	struct hyv_relay *relay = iocb->ki_filp->private_data;
+	struct vhost_hyv_relay *relay = iocb->ki_filp->private_data;
 	size_t count = iov_iter_count(from);
 	struct vhost_hyv_relay_resp hdr;
 	void *resp;
@@ -77,7 +79,7 @@ static ssize_t hyv_relay_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	if (hdr.reserved || hdr.resp_len != count - sizeof(hdr))
 		return -EINVAL;
 	if (hdr.id == VHOST_HYV_RELAY_EVENT) {
-		err = hyv_relay_write_event(relay, hdr.resp_len, from);
+		err = vhost_hyv_relay_write_event(relay, hdr.resp_len, from);
 		return err ?: count;
 	}
 	/* No chain can take more; refuse before allocating for it. */
@@ -92,7 +94,7 @@ static ssize_t hyv_relay_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		goto err_free;
 	}
 
-	err = hyv_relay_answer(relay, hdr.id, resp, hdr.resp_len);
+	err = vhost_hyv_relay_answer(relay, hdr.id, resp, hdr.resp_len);
 	if (err)
 		goto err_free;
 	return count;
@@ -102,90 +104,91 @@ err_free:
 	return err;
 }
 
-static __poll_t hyv_relay_poll(struct file *file, poll_table *wait)
+static __poll_t vhost_hyv_relay_poll(struct file *file, poll_table *wait)
 {
-	struct hyv_relay *relay = file->private_data;
+	struct vhost_hyv_relay *relay = file->private_data;
 
 	poll_wait(file, &relay->readers, wait);
-	return hyv_relay_poll_mask(relay);
+	return vhost_hyv_relay_poll_mask(relay);
 }
 
-static long hyv_relay_stats_ioctl(struct hyv_relay *relay,
-				  struct vhost_hyv_relay_stats __user *argp)
+static long
+vhost_hyv_relay_stats_ioctl(struct vhost_hyv_relay *relay,
+			    struct vhost_hyv_relay_stats __user *argp)
 {
 	struct vhost_hyv_relay_stats st = {};
 
-	hyv_guest_map_stats(relay, &st);
-	hyv_shm_stats(relay, &st);
+	vhost_hyv_guest_map_stats(relay, &st);
+	vhost_hyv_shm_stats(relay, &st);
 	return copy_to_user(argp, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
 /* The broker's memory requests; see vhost_hyv.h for the objects. */
-static long hyv_relay_ioctl(struct file *file, unsigned int ioctl,
-			    unsigned long arg)
+static long vhost_hyv_relay_ioctl(struct file *file, unsigned int ioctl,
+				  unsigned long arg)
 {
-	struct hyv_relay *relay = file->private_data;
+	struct vhost_hyv_relay *relay = file->private_data;
 	void __user *argp = (void __user *)arg;
 
 	switch (ioctl) {
 	case VHOST_HYV_RELAY_SHM_MAP:
-		return hyv_shm_map_ioctl(relay, argp);
+		return vhost_hyv_shm_map_ioctl(relay, argp);
 	case VHOST_HYV_RELAY_SHM_UNMAP:
-		return hyv_shm_unmap_ioctl(relay, argp);
+		return vhost_hyv_shm_unmap_ioctl(relay, argp);
 	case VHOST_HYV_RELAY_MAP_GUEST:
-		return hyv_guest_map_ioctl(relay, argp);
+		return vhost_hyv_guest_map_ioctl(relay, argp);
 	case VHOST_HYV_RELAY_UNMAP_GUEST:
-		return hyv_guest_unmap_ioctl(relay, argp);
+		return vhost_hyv_guest_unmap_ioctl(relay, argp);
 	case VHOST_HYV_RELAY_GET_STATS:
-		return hyv_relay_stats_ioctl(relay, argp);
+		return vhost_hyv_relay_stats_ioctl(relay, argp);
 	default:
 		return -ENOTTY;
 	}
 }
 
-static int hyv_relay_mmap(struct file *file, struct vm_area_struct *vma)
+static int vhost_hyv_relay_mmap(struct file *file, struct vm_area_struct *vma)
 {
-	return hyv_guest_map_mmap(file->private_data, vma);
+	return vhost_hyv_guest_map_mmap(file->private_data, vma);
 }
 
 /*
  * No mapping of this file is left (each holds it): every window and every
  * shm map of the broker goes, then the broker itself.
  */
-static int hyv_relay_release(struct inode *inode, struct file *file)
+static int vhost_hyv_relay_release(struct inode *inode, struct file *file)
 {
-	struct hyv_relay *relay = file->private_data;
+	struct vhost_hyv_relay *relay = file->private_data;
 
-	hyv_guest_unmap_all(relay);
-	hyv_shm_unmap_all(relay);
-	hyv_relay_detach_file(relay);
+	vhost_hyv_guest_unmap_all(relay);
+	vhost_hyv_shm_unmap_all(relay);
+	vhost_hyv_relay_detach_file(relay);
 	return 0;
 }
 
-static const struct file_operations hyv_relay_fops = {
+static const struct file_operations vhost_hyv_relay_fops = {
 	.owner		= THIS_MODULE,
-	.release	= hyv_relay_release,
-	.read_iter	= hyv_relay_read_iter,
-	.write_iter	= hyv_relay_write_iter,
-	.poll		= hyv_relay_poll,
-	.unlocked_ioctl	= hyv_relay_ioctl,
+	.release	= vhost_hyv_relay_release,
+	.read_iter	= vhost_hyv_relay_read_iter,
+	.write_iter	= vhost_hyv_relay_write_iter,
+	.poll		= vhost_hyv_relay_poll,
+	.unlocked_ioctl	= vhost_hyv_relay_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
-	.mmap		= hyv_relay_mmap,
+	.mmap		= vhost_hyv_relay_mmap,
 	.llseek		= noop_llseek,
 };
 
 /* Returns a new O_CLOEXEC relay fd, or -EBUSY while another one is open. */
-int hyv_relay_file_create(struct hyv_relay *relay)
+int vhost_hyv_relay_file_create(struct vhost_hyv_relay *relay)
 {
 	int err, fd;
 
-	err = hyv_relay_attach_file(relay);
+	err = vhost_hyv_relay_attach_file(relay);
 	if (err)
 		return err;
 
-	fd = anon_inode_getfd("[vhost-hyv-relay]", &hyv_relay_fops, relay,
+	fd = anon_inode_getfd("[vhost-hyv-relay]", &vhost_hyv_relay_fops, relay,
 			      O_RDWR | O_CLOEXEC);
 	if (fd < 0)
-		hyv_relay_detach_file(relay);
+		vhost_hyv_relay_detach_file(relay);
 	return fd;
 }

@@ -25,13 +25,14 @@
  * offset space, as large as the largest region, so that zapping one VM's
  * range cannot touch another VM's mapping of the shared inode.
  */
-#define HYV_SHM_SLOT_SHIFT	40
-#define HYV_SHM_MAX_SIZE	BIT_ULL(HYV_SHM_SLOT_SHIFT)
-#define HYV_SHM_MAX_SLOT	((1 << (62 - HYV_SHM_SLOT_SHIFT)) - 1)
+#define VHOST_HYV_SHM_SLOT_SHIFT	40
+#define VHOST_HYV_SHM_MAX_SIZE		BIT_ULL(VHOST_HYV_SHM_SLOT_SHIFT)
+#define VHOST_HYV_SHM_MAX_SLOT \
+	((1 << (62 - VHOST_HYV_SHM_SLOT_SHIFT)) - 1)
 
-static DEFINE_IDA(hyv_shm_slots);
+static DEFINE_IDA(vhost_hyv_shm_slots);
 
-void hyv_shm_init(struct hyv_shm *shm)
+void vhost_hyv_shm_init(struct vhost_hyv_shm *shm)
 {
 	mutex_init(&shm->lock);
 	INIT_LIST_HEAD(&shm->maps);
@@ -39,10 +40,10 @@ void hyv_shm_init(struct hyv_shm *shm)
 }
 
 /* VHOST_HYV_SET_SHM: QEMU's, once per device. */
-long hyv_shm_set(struct hyv_relay *relay, struct file *file,
-		 struct vhost_hyv_shm_config __user *argp)
+long vhost_hyv_shm_set(struct vhost_hyv_relay *relay, struct file *file,
+		       struct vhost_hyv_shm_config __user *argp)
 {
-	struct hyv_shm *shm = &relay->shm;
+	struct vhost_hyv_shm *shm = &relay->shm;
 	struct vhost_hyv_shm_config cfg;
 	struct page *scratch;
 	int slot;
@@ -50,14 +51,14 @@ long hyv_shm_set(struct hyv_relay *relay, struct file *file,
 
 	if (copy_from_user(&cfg, argp, sizeof(cfg)))
 		return -EFAULT;
-	if (cfg.size < PAGE_SIZE || cfg.size > HYV_SHM_MAX_SIZE ||
+	if (cfg.size < PAGE_SIZE || cfg.size > VHOST_HYV_SHM_MAX_SIZE ||
 	    !is_power_of_2(cfg.size))
 		return -EINVAL;
 
 	scratch = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!scratch)
 		return -ENOMEM;
-	slot = ida_alloc_range(&hyv_shm_slots, 1, HYV_SHM_MAX_SLOT,
+	slot = ida_alloc_range(&vhost_hyv_shm_slots, 1, VHOST_HYV_SHM_MAX_SLOT,
 			       GFP_KERNEL);
 	if (slot < 0) {
 		__free_page(scratch);
@@ -71,7 +72,7 @@ long hyv_shm_set(struct hyv_relay *relay, struct file *file,
 		shm->slot = slot;
 		shm->scratch = scratch;
 		shm->size = cfg.size;
-		shm->mmap_offset = (u64)slot << HYV_SHM_SLOT_SHIFT;
+		shm->mmap_offset = (u64)slot << VHOST_HYV_SHM_SLOT_SHIFT;
 		shm->mapping = file->f_mapping;
 		cfg.mmap_offset = shm->mmap_offset;
 		err = 0;
@@ -79,16 +80,17 @@ long hyv_shm_set(struct hyv_relay *relay, struct file *file,
 	mutex_unlock(&shm->lock);
 
 	if (err) {
-		ida_free(&hyv_shm_slots, slot);
+		ida_free(&vhost_hyv_shm_slots, slot);
 		__free_page(scratch);
 		return err;
 	}
 	return copy_to_user(argp, &cfg, sizeof(cfg)) ? -EFAULT : 0;
 }
 
-static struct hyv_shm_map *hyv_shm_find(struct hyv_shm *shm, u64 offset)
+static struct vhost_hyv_shm_range *vhost_hyv_shm_find(struct vhost_hyv_shm *shm,
+						      u64 offset)
 {
-	struct hyv_shm_map *map;
+	struct vhost_hyv_shm_range *map;
 
 	lockdep_assert_held(&shm->lock);
 
@@ -101,11 +103,11 @@ static struct hyv_shm_map *hyv_shm_find(struct hyv_shm *shm, u64 offset)
 	return NULL;
 }
 
-static vm_fault_t hyv_shm_fault(struct vm_fault *vmf)
+static vm_fault_t vhost_hyv_shm_fault(struct vm_fault *vmf)
 {
-	struct hyv_relay *relay = vmf->vma->vm_private_data;
-	struct hyv_shm *shm = &relay->shm;
-	struct hyv_shm_map *map;
+	struct vhost_hyv_relay *relay = vmf->vma->vm_private_data;
+	struct vhost_hyv_shm *shm = &relay->shm;
+	struct vhost_hyv_shm_range *map;
 	vm_fault_t ret = VM_FAULT_NOPAGE;
 	struct page *page;
 	u64 offset;
@@ -118,7 +120,7 @@ static vm_fault_t hyv_shm_fault(struct vm_fault *vmf)
 		ret = VM_FAULT_SIGBUS;
 		goto out;
 	}
-	map = hyv_shm_find(shm, offset);
+	map = vhost_hyv_shm_find(shm, offset);
 	page = map ? map->pages[(offset - map->offset) >> PAGE_SHIFT] :
 		     shm->scratch;
 	err = vm_insert_page(vmf->vma, vmf->address, page);
@@ -131,14 +133,15 @@ out:
 	return ret;
 }
 
-static const struct vm_operations_struct hyv_shm_vm_ops = {
-	.fault = hyv_shm_fault,
+static const struct vm_operations_struct vhost_hyv_shm_vm_ops = {
+	.fault = vhost_hyv_shm_fault,
 };
 
 /* mmap() of the vhost fd: exactly the region, shared. */
-int hyv_shm_mmap(struct hyv_relay *relay, struct vm_area_struct *vma)
+int vhost_hyv_shm_mmap(struct vhost_hyv_relay *relay,
+		       struct vm_area_struct *vma)
 {
-	struct hyv_shm *shm = &relay->shm;
+	struct vhost_hyv_shm *shm = &relay->shm;
 	int err = 0;
 
 	mutex_lock(&shm->lock);
@@ -152,9 +155,10 @@ int hyv_shm_mmap(struct hyv_relay *relay, struct vm_area_struct *vma)
 	if (err)
 		return err;
 
-	hyv_vm_flags_mod(vma, VM_MIXEDMAP | VM_DONTEXPAND | VM_DONTDUMP, 0);
+	vhost_hyv_vm_flags_mod(vma, VM_MIXEDMAP | VM_DONTEXPAND | VM_DONTDUMP,
+			       0);
 	vma->vm_private_data = relay;
-	vma->vm_ops = &hyv_shm_vm_ops;
+	vma->vm_ops = &vhost_hyv_shm_vm_ops;
 	return 0;
 }
 
@@ -163,11 +167,12 @@ int hyv_shm_mmap(struct hyv_relay *relay, struct vm_area_struct *vma)
  * The gap may have been faulted in as scratch pages: zapped, so that the
  * next access faults the new pages in.
  */
-static int hyv_shm_place(struct hyv_shm *shm, struct hyv_shm_map *new)
+static int vhost_hyv_shm_place(struct vhost_hyv_shm *shm,
+			       struct vhost_hyv_shm_range *new)
 {
 	u64 len = (u64)new->nr_pages << PAGE_SHIFT;
 	struct list_head *before = &shm->maps;
-	struct hyv_shm_map *map;
+	struct vhost_hyv_shm_range *map;
 	u64 start = 0;
 
 	lockdep_assert_held(&shm->lock);
@@ -191,7 +196,7 @@ static int hyv_shm_place(struct hyv_shm *shm, struct hyv_shm_map *new)
 	return 0;
 }
 
-static void hyv_shm_map_free(struct hyv_shm_map *map)
+static void vhost_hyv_shm_range_free(struct vhost_hyv_shm_range *map)
 {
 	unpin_user_pages(map->pages, map->nr_pages);
 	kvfree(map->pages);
@@ -203,10 +208,10 @@ static void hyv_shm_map_free(struct hyv_shm_map *map)
  * notifier follows QEMU's PTEs), so that nothing maps the pages when they
  * are unpinned.
  */
-static void hyv_shm_remove_locked(struct hyv_relay *relay,
-				  struct hyv_shm_map *map)
+static void vhost_hyv_shm_remove_locked(struct vhost_hyv_relay *relay,
+					struct vhost_hyv_shm_range *map)
 {
-	struct hyv_shm *shm = &relay->shm;
+	struct vhost_hyv_shm *shm = &relay->shm;
 
 	lockdep_assert_held(&shm->lock);
 
@@ -221,10 +226,10 @@ static void hyv_shm_remove_locked(struct hyv_relay *relay,
 				  map->nr_pages);
 }
 
-static int hyv_shm_unmap_offset(struct hyv_relay *relay, u64 offset)
+static int vhost_hyv_shm_unmap_offset(struct vhost_hyv_relay *relay, u64 offset)
 {
-	struct hyv_shm *shm = &relay->shm;
-	struct hyv_shm_map *map;
+	struct vhost_hyv_shm *shm = &relay->shm;
+	struct vhost_hyv_shm_range *map;
 
 	mutex_lock(&shm->lock);
 	/* The region went with the device, and every map with it. */
@@ -232,15 +237,15 @@ static int hyv_shm_unmap_offset(struct hyv_relay *relay, u64 offset)
 		mutex_unlock(&shm->lock);
 		return -ENXIO;
 	}
-	map = hyv_shm_find(shm, offset);
+	map = vhost_hyv_shm_find(shm, offset);
 	if (!map || map->offset != offset) {
 		mutex_unlock(&shm->lock);
 		return -ENOENT;
 	}
-	hyv_shm_remove_locked(relay, map);
+	vhost_hyv_shm_remove_locked(relay, map);
 	mutex_unlock(&shm->lock);
 
-	hyv_shm_map_free(map);
+	vhost_hyv_shm_range_free(map);
 	return 0;
 }
 
@@ -249,12 +254,12 @@ static int hyv_shm_unmap_offset(struct hyv_relay *relay, u64 offset)
  * host queue) and places them in the region.  Anonymous pages cannot be
  * inserted into another mapping: -EINVAL.
  */
-long hyv_shm_map_ioctl(struct hyv_relay *relay,
-		       struct vhost_hyv_shm_map __user *argp)
+long vhost_hyv_shm_map_ioctl(struct vhost_hyv_relay *relay,
+			     struct vhost_hyv_shm_map __user *argp)
 {
-	struct hyv_shm *shm = &relay->shm;
+	struct vhost_hyv_shm *shm = &relay->shm;
 	struct vhost_hyv_shm_map req;
-	struct hyv_shm_map *map;
+	struct vhost_hyv_shm_range *map;
 	unsigned long i, nr_pages;
 	long pinned;
 	u64 offset;
@@ -263,7 +268,7 @@ long hyv_shm_map_ioctl(struct hyv_relay *relay,
 	if (copy_from_user(&req, argp, sizeof(req)))
 		return -EFAULT;
 	if (!req.length || !PAGE_ALIGNED(req.uaddr) ||
-	    !PAGE_ALIGNED(req.length) || req.length > HYV_SHM_MAX_SIZE ||
+	    !PAGE_ALIGNED(req.length) || req.length > VHOST_HYV_SHM_MAX_SIZE ||
 	    req.uaddr + req.length < req.uaddr)
 		return -EINVAL;
 
@@ -301,7 +306,7 @@ long hyv_shm_map_ioctl(struct hyv_relay *relay,
 	 */
 	nr_pages = map->nr_pages;
 	mutex_lock(&shm->lock);
-	err = shm->size ? hyv_shm_place(shm, map) : -ENXIO;
+	err = shm->size ? vhost_hyv_shm_place(shm, map) : -ENXIO;
 	offset = map->offset;
 	mutex_unlock(&shm->lock);
 	if (err)
@@ -311,42 +316,42 @@ long hyv_shm_map_ioctl(struct hyv_relay *relay,
 	req.shm_offset = offset;
 	if (copy_to_user(argp, &req, sizeof(req))) {
 		/* The broker cannot learn the offset, so cannot unmap it. */
-		hyv_shm_unmap_offset(relay, offset);
+		vhost_hyv_shm_unmap_offset(relay, offset);
 		return -EFAULT;
 	}
 	return 0;
 
 err_free:
-	hyv_shm_map_free(map);
+	vhost_hyv_shm_range_free(map);
 	return err;
 }
 
 /* VHOST_HYV_RELAY_SHM_UNMAP: -ENOENT unless @offset starts a shm map. */
-long hyv_shm_unmap_ioctl(struct hyv_relay *relay, u64 __user *argp)
+long vhost_hyv_shm_unmap_ioctl(struct vhost_hyv_relay *relay, u64 __user *argp)
 {
 	u64 offset;
 
 	if (get_user(offset, argp))
 		return -EFAULT;
-	return hyv_shm_unmap_offset(relay, offset);
+	return vhost_hyv_shm_unmap_offset(relay, offset);
 }
 
 /* Removes every shm map; the region stays. */
-void hyv_shm_unmap_all(struct hyv_relay *relay)
+void vhost_hyv_shm_unmap_all(struct vhost_hyv_relay *relay)
 {
-	struct hyv_shm *shm = &relay->shm;
-	struct hyv_shm_map *map, *tmp;
+	struct vhost_hyv_shm *shm = &relay->shm;
+	struct vhost_hyv_shm_range *map, *tmp;
 	LIST_HEAD(removed);
 
 	mutex_lock(&shm->lock);
 	list_for_each_entry_safe(map, tmp, &shm->maps, node) {
-		hyv_shm_remove_locked(relay, map);
+		vhost_hyv_shm_remove_locked(relay, map);
 		list_add_tail(&map->node, &removed);
 	}
 	mutex_unlock(&shm->lock);
 
 	list_for_each_entry_safe(map, tmp, &removed, node)
-		hyv_shm_map_free(map);
+		vhost_hyv_shm_range_free(map);
 }
 
 /*
@@ -354,9 +359,9 @@ void hyv_shm_unmap_all(struct hyv_relay *relay)
  * held the file).  Every shm map goes, and with the region, for good:
  * later SHM_MAPs get -ENXIO.
  */
-void hyv_shm_device_gone(struct hyv_relay *relay)
+void vhost_hyv_shm_device_gone(struct vhost_hyv_relay *relay)
 {
-	struct hyv_shm *shm = &relay->shm;
+	struct vhost_hyv_shm *shm = &relay->shm;
 	struct page *scratch;
 	int slot;
 
@@ -364,7 +369,7 @@ void hyv_shm_device_gone(struct hyv_relay *relay)
 	shm->mapping = NULL;
 	mutex_unlock(&shm->lock);
 
-	hyv_shm_unmap_all(relay);
+	vhost_hyv_shm_unmap_all(relay);
 
 	mutex_lock(&shm->lock);
 	shm->size = 0;
@@ -376,12 +381,13 @@ void hyv_shm_device_gone(struct hyv_relay *relay)
 	if (scratch)
 		__free_page(scratch);
 	if (slot >= 0)
-		ida_free(&hyv_shm_slots, slot);
+		ida_free(&vhost_hyv_shm_slots, slot);
 }
 
-void hyv_shm_stats(struct hyv_relay *relay, struct vhost_hyv_relay_stats *st)
+void vhost_hyv_shm_stats(struct vhost_hyv_relay *relay,
+			 struct vhost_hyv_relay_stats *st)
 {
-	struct hyv_shm *shm = &relay->shm;
+	struct vhost_hyv_shm *shm = &relay->shm;
 
 	mutex_lock(&shm->lock);
 	st->shm_pages_mapped = shm->nr_pages;

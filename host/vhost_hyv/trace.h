@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Tracepoints of vhost_hyv's request and event paths:
+ * Tracepoints of vhost_hyv's request and event paths, and of the memory
+ * the broker maps (shared-memory region 0, guest-memory windows):
  *   echo 1 > /sys/kernel/tracing/events/vhost_hyv/enable
  * Every event names the VMM (pid of the process that opened /dev/vhost-hyv)
  * and, once the request is on the relay, the id the broker sees; events
@@ -17,7 +18,7 @@
 #include "vhost_hyv.h"
 
 DECLARE_EVENT_CLASS(vhost_hyv_request,
-		    TP_PROTO(pid_t vmm, const struct hyv_request *req),
+		    TP_PROTO(pid_t vmm, const struct vhost_hyv_request *req),
 		    TP_ARGS(vmm, req),
 		    TP_STRUCT__entry(__field(pid_t, vmm)
 				     __field(u64, id)
@@ -28,7 +29,7 @@ DECLARE_EVENT_CLASS(vhost_hyv_request,
 		    TP_fast_assign(__entry->vmm = vmm;
 				   __entry->id = req->id;
 				   __entry->doorbell =
-					req->ring == HYV_RING_DOORBELL;
+					req->ring == VHOST_HYV_RING_DOORBELL;
 				   __entry->head = req->head;
 				   __entry->req_len = req->req_len;
 				   __entry->resp_max = req->resp_max;),
@@ -41,12 +42,12 @@ DECLARE_EVENT_CLASS(vhost_hyv_request,
 
 /* The chain was valid and is now waiting for the broker. */
 DEFINE_EVENT(vhost_hyv_request, vhost_hyv_request_queued,
-	     TP_PROTO(pid_t vmm, const struct hyv_request *req),
+	     TP_PROTO(pid_t vmm, const struct vhost_hyv_request *req),
 	     TP_ARGS(vmm, req));
 
 /* The broker read the request. */
 DEFINE_EVENT(vhost_hyv_request, vhost_hyv_request_relayed,
-	     TP_PROTO(pid_t vmm, const struct hyv_request *req),
+	     TP_PROTO(pid_t vmm, const struct vhost_hyv_request *req),
 	     TP_ARGS(vmm, req));
 
 /*
@@ -54,12 +55,12 @@ DEFINE_EVENT(vhost_hyv_request, vhost_hyv_request_relayed,
  * away, or its ring was stopped before it could be completed.
  */
 DEFINE_EVENT(vhost_hyv_request, vhost_hyv_request_dropped,
-	     TP_PROTO(pid_t vmm, const struct hyv_request *req),
+	     TP_PROTO(pid_t vmm, const struct vhost_hyv_request *req),
 	     TP_ARGS(vmm, req));
 
 /* A queued request was put into the used ring. */
 TRACE_EVENT(vhost_hyv_request_completed,
-	    TP_PROTO(pid_t vmm, const struct hyv_request *req, u32 status,
+	    TP_PROTO(pid_t vmm, const struct vhost_hyv_request *req, u32 status,
 		     u32 used_len),
 	    TP_ARGS(vmm, req, status, used_len),
 	    TP_STRUCT__entry(__field(pid_t, vmm)
@@ -131,19 +132,19 @@ TRACE_EVENT(vhost_hyv_event_delivered,
 		      __entry->seq, __entry->type, __entry->head)
 );
 
-TRACE_DEFINE_ENUM(HYV_EVENT_DROP_NOT_RUNNING);
-TRACE_DEFINE_ENUM(HYV_EVENT_DROP_STOPPING);
-TRACE_DEFINE_ENUM(HYV_EVENT_DROP_REDUNDANT);
+TRACE_DEFINE_ENUM(VHOST_HYV_EVENT_DROP_NOT_RUNNING);
+TRACE_DEFINE_ENUM(VHOST_HYV_EVENT_DROP_STOPPING);
+TRACE_DEFINE_ENUM(VHOST_HYV_EVENT_DROP_REDUNDANT);
 
-/* An event for the guest was discarded: enum hyv_event_drop says why. */
+/* An event for the guest was discarded: enum vhost_hyv_event_drop says why. */
 TRACE_EVENT(vhost_hyv_event_dropped,
 	    TP_PROTO(pid_t vmm, u64 seq, const struct virtio_hyv_event *ev,
-		     enum hyv_event_drop why),
+		     enum vhost_hyv_event_drop why),
 	    TP_ARGS(vmm, seq, ev, why),
 	    TP_STRUCT__entry(__field(pid_t, vmm)
 			     __field(u64, seq)
 			     __field(u32, type)
-			     __field(enum hyv_event_drop, why)),
+			     __field(enum vhost_hyv_event_drop, why)),
 	    TP_fast_assign(__entry->vmm = vmm;
 			   __entry->seq = seq;
 			   __entry->type = le32_to_cpu(ev->type);
@@ -151,9 +152,12 @@ TRACE_EVENT(vhost_hyv_event_dropped,
 	    TP_printk("vmm=%d seq=%llu type=%u why=%s", __entry->vmm,
 		      __entry->seq, __entry->type,
 		      __print_symbolic(__entry->why,
-				       { HYV_EVENT_DROP_NOT_RUNNING, "not-running" },
-				       { HYV_EVENT_DROP_STOPPING, "stopping" },
-				       { HYV_EVENT_DROP_REDUNDANT, "redundant" }))
+				       { VHOST_HYV_EVENT_DROP_NOT_RUNNING,
+					 "not-running" },
+				       { VHOST_HYV_EVENT_DROP_STOPPING,
+					 "stopping" },
+				       { VHOST_HYV_EVENT_DROP_REDUNDANT,
+					 "redundant" }))
 );
 
 /*

@@ -4,7 +4,7 @@
  * for (6.1 and 6.12), so that vhost_hyv's code has no #ifdefs of its own.
  *
  * The differences are detected in the vhost.h the module is built against
- * (host/vhost_hyv/Kbuild defines HYV_VHOST_HAS_* from it), not guessed from
+ * (host/vhost_hyv/Kbuild defines VHOST_HYV_HAS_* from it), not guessed from
  * the kernel version: vhost.h is internal and distributions backport.
  *
  * Everything else vhost_hyv uses (vhost_dev_init, vhost_get_vq_desc,
@@ -13,8 +13,8 @@
  * vhost_task inside the owner in 6.12) stays behind vhost_poll_queue() and
  * vhost_dev_flush().
  */
-#ifndef _HYV_VHOST_COMPAT_H
-#define _HYV_VHOST_COMPAT_H
+#ifndef _VHOST_HYV_VHOST_COMPAT_H
+#define _VHOST_HYV_VHOST_COMPAT_H
 
 #include "vhost.h"
 
@@ -24,10 +24,9 @@
  * vhost_init_device_iotlb() and added vhost_clear_device_iotlb(); older
  * ones keep the IOTLB once created, as their vhost-vsock does.
  */
-static inline int hyv_vhost_set_device_iotlb(struct vhost_dev *dev,
-					     bool enable)
+static inline int vhost_hyv_set_device_iotlb(struct vhost_dev *dev, bool enable)
 {
-#ifdef HYV_VHOST_HAS_CLEAR_DEVICE_IOTLB
+#ifdef VHOST_HYV_HAS_CLEAR_DEVICE_IOTLB
 	if (!enable) {
 		vhost_clear_device_iotlb(dev);
 		return 0;
@@ -38,4 +37,4 @@ static inline int hyv_vhost_set_device_iotlb(struct vhost_dev *dev,
 #endif
 }
 
-#endif /* _HYV_VHOST_COMPAT_H */
+#endif /* _VHOST_HYV_VHOST_COMPAT_H */

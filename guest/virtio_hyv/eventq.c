@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * virtio_hyv events (VIRTIO_HYV_F_EVENT_QUEUE): the driver keeps
+ * virtio_hyv event queue (VIRTIO_HYV_F_EVENT_QUEUE): the driver keeps
  * device-writable buffers on the eventq and the device fills one per event.
  * One work item on an ordered workqueue takes them in the order the device
  * used them, copies each event out, gives its buffer back at once and
- * handles the event (devices.c, dispatch.c) before it takes the next one.
+ * handles the event before it takes the next one: the broker's and the
+ * host devices' events here (devices.c), COMPLETION and ASYNC events by
+ * the object they name (evobj.c).
  */
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -15,8 +17,8 @@
 #include "trace.h"
 
 /* Called with event_lock held. */
-static int virtio_hyv_event_post(struct virtio_hyv *hyv,
-				 struct virtio_hyv_event *buf, gfp_t gfp)
+static int virtio_hyv_eventq_post(struct virtio_hyv *hyv,
+				  struct virtio_hyv_event *buf, gfp_t gfp)
 {
 	struct scatterlist sg;
 
@@ -29,9 +31,9 @@ static int virtio_hyv_event_post(struct virtio_hyv *hyv,
  * buffer to the eventq.  Return: false when there is none (or events are
  * stopped).
  */
-static bool virtio_hyv_event_next(struct virtio_hyv *hyv,
-				  struct virtio_hyv_event *event,
-				  unsigned int *len)
+static bool virtio_hyv_eventq_next(struct virtio_hyv *hyv,
+				   struct virtio_hyv_event *event,
+				   unsigned int *len)
 {
 	struct virtqueue *vq = hyv->event_vq;
 	struct virtio_hyv_event *buf = NULL;
@@ -46,7 +48,7 @@ static bool virtio_hyv_event_next(struct virtio_hyv *hyv,
 		memset(event, 0, sizeof(*event));
 		memcpy(event, buf, *len);
 		/* Cannot fail: the slot just freed up, no indirect chain. */
-		WARN_ON_ONCE(virtio_hyv_event_post(hyv, buf, GFP_ATOMIC));
+		WARN_ON_ONCE(virtio_hyv_eventq_post(hyv, buf, GFP_ATOMIC));
 		notify = virtqueue_kick_prepare(vq);
 	}
 	spin_unlock_irqrestore(&hyv->event_lock, flags);
@@ -56,9 +58,9 @@ static bool virtio_hyv_event_next(struct virtio_hyv *hyv,
 	return buf;
 }
 
-static void virtio_hyv_event_handle(struct virtio_hyv *hyv,
-				    const struct virtio_hyv_event *event,
-				    unsigned int len)
+static void virtio_hyv_eventq_handle(struct virtio_hyv *hyv,
+				     const struct virtio_hyv_event *event,
+				     unsigned int len)
 {
 	struct device *dev = &hyv->vdev->dev;
 	u32 type = le32_to_cpu(event->type);
@@ -92,12 +94,12 @@ static void virtio_hyv_event_handle(struct virtio_hyv *hyv,
 	case VIRTIO_HYV_EVT_COMPLETION:
 		if (len < offsetofend(struct virtio_hyv_event, completion))
 			goto err_short;
-		virtio_hyv_event_completion(hyv, &event->completion);
+		virtio_hyv_evobj_completion(hyv, &event->completion);
 		break;
 	case VIRTIO_HYV_EVT_ASYNC:
 		if (len < offsetofend(struct virtio_hyv_event, async))
 			goto err_short;
-		virtio_hyv_event_async(hyv, &event->async);
+		virtio_hyv_evobj_async(hyv, &event->async);
 		break;
 	default:
 		/* A later minor version's: not for us. */
@@ -110,21 +112,21 @@ err_short:
 	dev_err(dev, "event type %u: %u bytes\n", type, len);
 }
 
-static void virtio_hyv_event_work(struct work_struct *work)
+static void virtio_hyv_eventq_work(struct work_struct *work)
 {
 	struct virtio_hyv *hyv = container_of(work, struct virtio_hyv,
 					      event_work);
 	struct virtio_hyv_event event;
 	unsigned int len;
 
-	while (virtio_hyv_event_next(hyv, &event, &len))
-		virtio_hyv_event_handle(hyv, &event, len);
+	while (virtio_hyv_eventq_next(hyv, &event, &len))
+		virtio_hyv_eventq_handle(hyv, &event, len);
 }
 
 /* The eventq callback. */
-void virtio_hyv_event_done(struct virtqueue *vq)
+void virtio_hyv_eventq_done(struct virtqueue *vq)
 {
-	struct virtio_hyv *hyv = vdev_to_hyv(vq->vdev);
+	struct virtio_hyv *hyv = vdev_to_virtio_hyv(vq->vdev);
 	unsigned long flags;
 
 	spin_lock_irqsave(&hyv->event_lock, flags);
@@ -137,10 +139,10 @@ void virtio_hyv_event_done(struct virtqueue *vq)
  * Allocates the event buffers and the workqueue when the eventq exists;
  * called once the virtqueues are found.
  */
-int virtio_hyv_events_init(struct virtio_hyv *hyv)
+int virtio_hyv_eventq_init(struct virtio_hyv *hyv)
 {
 	spin_lock_init(&hyv->event_lock);
-	INIT_WORK(&hyv->event_work, virtio_hyv_event_work);
+	INIT_WORK(&hyv->event_work, virtio_hyv_eventq_work);
 	if (!hyv->event_vq)
 		return 0;
 
@@ -160,7 +162,7 @@ int virtio_hyv_events_init(struct virtio_hyv *hyv)
 }
 
 /* Puts every buffer on the eventq; called after DRIVER_OK. */
-int virtio_hyv_events_start(struct virtio_hyv *hyv)
+int virtio_hyv_eventq_start(struct virtio_hyv *hyv)
 {
 	bool notify = false;
 	unsigned long flags;
@@ -171,8 +173,8 @@ int virtio_hyv_events_start(struct virtio_hyv *hyv)
 		return 0;
 	spin_lock_irqsave(&hyv->event_lock, flags);
 	for (i = 0; i < hyv->num_event_bufs && !ret; i++)
-		ret = virtio_hyv_event_post(hyv, &hyv->event_bufs[i],
-					    GFP_ATOMIC);
+		ret = virtio_hyv_eventq_post(hyv, &hyv->event_bufs[i],
+					     GFP_ATOMIC);
 	if (!ret)
 		notify = virtqueue_kick_prepare(hyv->event_vq);
 	spin_unlock_irqrestore(&hyv->event_lock, flags);
@@ -182,7 +184,7 @@ int virtio_hyv_events_start(struct virtio_hyv *hyv)
 }
 
 /* Stops handling events and waits for the event work to return. */
-void virtio_hyv_events_stop(struct virtio_hyv *hyv)
+void virtio_hyv_eventq_stop(struct virtio_hyv *hyv)
 {
 	unsigned long flags;
 
@@ -194,8 +196,8 @@ void virtio_hyv_events_stop(struct virtio_hyv *hyv)
 	cancel_work_sync(&hyv->event_work);
 }
 
-/* Frees what virtio_hyv_events_init() allocated; the device is reset. */
-void virtio_hyv_events_free(struct virtio_hyv *hyv)
+/* Frees what virtio_hyv_eventq_init() allocated; the device is reset. */
+void virtio_hyv_eventq_free(struct virtio_hyv *hyv)
 {
 	if (!hyv->event_vq)
 		return;

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * virtio_hyv event dispatch: COMPLETION and ASYNC events name a context and
- * a host handle; this file finds the guest object they are about and calls
- * its handler.  Contexts are kept by ctx_handle (unique in the VM), CQs,
- * QPs and SRQs by (ctx_handle, host handle) in one 64-bit key.
+ * virtio_hyv event objects: the guest objects COMPLETION and ASYNC events
+ * are about.  Such an event names a context and a host handle; this file
+ * keeps the objects by host handle, finds the one an event names and calls
+ * its handler (the eventq's work, eventq.c, hands the events over).
+ * Contexts are kept by ctx_handle (unique in the VM), CQs, QPs and SRQs by
+ * (ctx_handle, host handle) in one 64-bit key.
  *
  * The event work runs on an ordered workqueue while applications destroy
  * objects: an object's evobj reference keeps it alive while a handler runs
@@ -19,12 +21,12 @@
 /* Host handles of the contexts of one VM in one index. */
 static_assert(sizeof(unsigned long) >= sizeof(u64));
 
-static unsigned long virtio_hyv_obj_key(u32 ctx_handle, u32 handle)
+static unsigned long virtio_hyv_evobj_key(u32 ctx_handle, u32 handle)
 {
 	return (unsigned long)ctx_handle << 32 | handle;
 }
 
-void virtio_hyv_dispatch_init(struct virtio_hyv *hyv)
+void virtio_hyv_evobj_tables_init(struct virtio_hyv *hyv)
 {
 	xa_init(&hyv->ctxs);
 	xa_init(&hyv->cqs);
@@ -33,7 +35,7 @@ void virtio_hyv_dispatch_init(struct virtio_hyv *hyv)
 }
 
 /* Every guest device is gone: so is every object. */
-void virtio_hyv_dispatch_destroy(struct virtio_hyv *hyv)
+void virtio_hyv_evobj_tables_destroy(struct virtio_hyv *hyv)
 {
 	WARN_ON(!xa_empty(&hyv->ctxs) || !xa_empty(&hyv->cqs) ||
 		!xa_empty(&hyv->qps) || !xa_empty(&hyv->srqs));
@@ -44,14 +46,16 @@ void virtio_hyv_dispatch_destroy(struct virtio_hyv *hyv)
 }
 
 /* Return: 0, or -EPROTO when the device gave a handle in use. */
-int virtio_hyv_ctx_add(struct virtio_hyv *hyv, struct virtio_hyv_ucontext *uctx)
+int virtio_hyv_evobj_add_ctx(struct virtio_hyv *hyv,
+			     struct virtio_hyv_ucontext *uctx)
 {
 	int ret = xa_insert(&hyv->ctxs, uctx->ctx_handle, uctx, GFP_KERNEL);
 
 	return ret == -EBUSY ? -EPROTO : ret;
 }
 
-void virtio_hyv_ctx_del(struct virtio_hyv *hyv, struct virtio_hyv_ucontext *uctx)
+void virtio_hyv_evobj_del_ctx(struct virtio_hyv *hyv,
+			      struct virtio_hyv_ucontext *uctx)
 {
 	xa_cmpxchg(&hyv->ctxs, uctx->ctx_handle, uctx, NULL, 0);
 }
@@ -66,7 +70,7 @@ int virtio_hyv_evobj_add(struct xarray *xa, struct virtio_hyv_evobj *obj,
 	init_completion(&obj->released);
 	obj->ctx_handle = ctx_handle;
 	obj->handle = handle;
-	ret = xa_insert(xa, virtio_hyv_obj_key(ctx_handle, handle), obj,
+	ret = xa_insert(xa, virtio_hyv_evobj_key(ctx_handle, handle), obj,
 			GFP_KERNEL);
 	return ret == -EBUSY ? -EPROTO : ret;
 }
@@ -80,7 +84,7 @@ static void virtio_hyv_evobj_put(struct virtio_hyv_evobj *obj)
 /* Forgets @obj and waits for the handlers running on it. */
 void virtio_hyv_evobj_del(struct xarray *xa, struct virtio_hyv_evobj *obj)
 {
-	xa_cmpxchg(xa, virtio_hyv_obj_key(obj->ctx_handle, obj->handle), obj,
+	xa_cmpxchg(xa, virtio_hyv_evobj_key(obj->ctx_handle, obj->handle), obj,
 		   NULL, 0);
 	virtio_hyv_evobj_put(obj);
 	wait_for_completion(&obj->released);
@@ -93,14 +97,14 @@ static struct virtio_hyv_evobj *virtio_hyv_evobj_get(struct xarray *xa,
 	struct virtio_hyv_evobj *obj;
 
 	xa_lock(xa);
-	obj = xa_load(xa, virtio_hyv_obj_key(ctx_handle, handle));
+	obj = xa_load(xa, virtio_hyv_evobj_key(ctx_handle, handle));
 	if (obj && !refcount_inc_not_zero(&obj->ref))
 		obj = NULL;
 	xa_unlock(xa);
 	return obj;
 }
 
-void virtio_hyv_event_completion(struct virtio_hyv *hyv,
+void virtio_hyv_evobj_completion(struct virtio_hyv *hyv,
 				 const struct virtio_hyv_completion_event *ev)
 {
 	u32 ctx_handle = le32_to_cpu(ev->ctx_handle);
@@ -120,8 +124,9 @@ void virtio_hyv_event_completion(struct virtio_hyv *hyv,
 	virtio_hyv_evobj_put(obj);
 }
 
-static void virtio_hyv_async_qp(struct virtio_hyv *hyv, struct ib_event *ibev,
-				u32 ctx_handle, u32 handle)
+static void virtio_hyv_evobj_async_qp(struct virtio_hyv *hyv,
+				      struct ib_event *ibev, u32 ctx_handle,
+				      u32 handle)
 {
 	struct virtio_hyv_evobj *obj;
 	struct ib_qp *ibqp;
@@ -141,8 +146,9 @@ unknown:
 		ibev->event, ctx_handle, handle);
 }
 
-static void virtio_hyv_async_cq(struct virtio_hyv *hyv, struct ib_event *ibev,
-				u32 ctx_handle, u32 handle)
+static void virtio_hyv_evobj_async_cq(struct virtio_hyv *hyv,
+				      struct ib_event *ibev, u32 ctx_handle,
+				      u32 handle)
 {
 	struct virtio_hyv_evobj *obj;
 	struct ib_cq *ibcq;
@@ -162,8 +168,9 @@ unknown:
 		ibev->event, ctx_handle, handle);
 }
 
-static void virtio_hyv_async_srq(struct virtio_hyv *hyv, struct ib_event *ibev,
-				 u32 ctx_handle, u32 handle)
+static void virtio_hyv_evobj_async_srq(struct virtio_hyv *hyv,
+				       struct ib_event *ibev, u32 ctx_handle,
+				       u32 handle)
 {
 	struct virtio_hyv_evobj *obj;
 	struct ib_srq *ibsrq;
@@ -184,8 +191,9 @@ unknown:
 }
 
 /* A port event: to every user of the context's device. */
-static void virtio_hyv_async_port(struct virtio_hyv *hyv, struct ib_event *ibev,
-				  u32 ctx_handle, u32 port)
+static void virtio_hyv_evobj_async_port(struct virtio_hyv *hyv,
+					struct ib_event *ibev, u32 ctx_handle,
+					u32 port)
 {
 	struct virtio_hyv_ucontext *uctx;
 	struct ib_device *ibdev = NULL;
@@ -205,7 +213,7 @@ static void virtio_hyv_async_port(struct virtio_hyv *hyv, struct ib_event *ibev,
 	ib_dispatch_event(ibev);
 }
 
-void virtio_hyv_event_async(struct virtio_hyv *hyv,
+void virtio_hyv_evobj_async(struct virtio_hyv *hyv,
 			    const struct virtio_hyv_async_event *ev)
 {
 	u32 ctx_handle = le32_to_cpu(ev->ctx_handle);
@@ -223,14 +231,14 @@ void virtio_hyv_event_async(struct virtio_hyv *hyv,
 	case IB_EVENT_PATH_MIG:
 	case IB_EVENT_PATH_MIG_ERR:
 	case IB_EVENT_QP_LAST_WQE_REACHED:
-		virtio_hyv_async_qp(hyv, &ibev, ctx_handle, handle);
+		virtio_hyv_evobj_async_qp(hyv, &ibev, ctx_handle, handle);
 		break;
 	case IB_EVENT_CQ_ERR:
-		virtio_hyv_async_cq(hyv, &ibev, ctx_handle, handle);
+		virtio_hyv_evobj_async_cq(hyv, &ibev, ctx_handle, handle);
 		break;
 	case IB_EVENT_SRQ_ERR:
 	case IB_EVENT_SRQ_LIMIT_REACHED:
-		virtio_hyv_async_srq(hyv, &ibev, ctx_handle, handle);
+		virtio_hyv_evobj_async_srq(hyv, &ibev, ctx_handle, handle);
 		break;
 	case IB_EVENT_PORT_ACTIVE:
 	case IB_EVENT_PORT_ERR:
@@ -239,7 +247,7 @@ void virtio_hyv_event_async(struct virtio_hyv *hyv,
 	case IB_EVENT_SM_CHANGE:
 	case IB_EVENT_CLIENT_REREGISTER:
 	case IB_EVENT_GID_CHANGE:
-		virtio_hyv_async_port(hyv, &ibev, ctx_handle, handle);
+		virtio_hyv_evobj_async_port(hyv, &ibev, ctx_handle, handle);
 		break;
 	default:
 		/* DEVICE_FATAL comes as DEVICE_REMOVED or BROKER_DOWN. */

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * virtio_hyv request path: requests travel as descriptor chains on a
- * request queue (the ctrlq, or the doorbellq for doorbells), any number of
- * them in flight from any number of threads; the virtqueue callback
- * completes them.
+ * virtio_hyv request queues (struct virtio_hyv_reqq): the ctrlq, and the
+ * doorbellq for doorbells.  Requests (struct virtio_hyv_req) travel as
+ * descriptor chains on a request queue, any number of them in flight from
+ * any number of threads; the virtqueue callback completes them.
  */
 #include <linux/err.h>
 #include <linux/scatterlist.h>
@@ -13,8 +13,9 @@
 #include "virtio_hyv.h"
 #include "trace.h"
 
-struct virtio_hyv_req *virtio_hyv_req_alloc(unsigned int req_len,
-					    unsigned int resp_len, gfp_t gfp)
+struct virtio_hyv_req *virtio_hyv_reqq_alloc_req(unsigned int req_len,
+						 unsigned int resp_len,
+						 gfp_t gfp)
 {
 	struct virtio_hyv_req *req;
 
@@ -44,7 +45,7 @@ err_free_req:
 	return NULL;
 }
 
-static void virtio_hyv_req_release(struct kref *ref)
+static void virtio_hyv_reqq_release_req(struct kref *ref)
 {
 	struct virtio_hyv_req *req = container_of(ref, struct virtio_hyv_req,
 						  ref);
@@ -55,9 +56,9 @@ static void virtio_hyv_req_release(struct kref *ref)
 }
 
 /* Drops the caller's reference; may be called whatever exec returned. */
-void virtio_hyv_req_put(struct virtio_hyv_req *req)
+void virtio_hyv_reqq_put_req(struct virtio_hyv_req *req)
 {
-	kref_put(&req->ref, virtio_hyv_req_release);
+	kref_put(&req->ref, virtio_hyv_reqq_release_req);
 }
 
 /*
@@ -65,7 +66,7 @@ void virtio_hyv_req_put(struct virtio_hyv_req *req)
  * hot paths (doorbells) need no allocation.  Only when the submitter holds
  * the only reference: the device no longer touches it.
  */
-void virtio_hyv_req_reuse(struct virtio_hyv_req *req)
+void virtio_hyv_reqq_reuse_req(struct virtio_hyv_req *req)
 {
 	reinit_completion(&req->done);
 	req->error = 0;
@@ -73,9 +74,9 @@ void virtio_hyv_req_reuse(struct virtio_hyv_req *req)
 }
 
 /* The request queue of a virtqueue: the ctrlq or the doorbellq. */
-static struct virtio_hyv_reqq *virtio_hyv_vq_to_reqq(struct virtqueue *vq)
+static struct virtio_hyv_reqq *virtio_hyv_reqq_of_vq(struct virtqueue *vq)
 {
-	struct virtio_hyv *hyv = vdev_to_hyv(vq->vdev);
+	struct virtio_hyv *hyv = vdev_to_virtio_hyv(vq->vdev);
 
 	if (vq == hyv->dbq.vq)
 		return &hyv->dbq;
@@ -86,9 +87,9 @@ static struct virtio_hyv_reqq *virtio_hyv_vq_to_reqq(struct virtqueue *vq)
  * Hands a request back to its submitter and drops the device's reference.
  * Called with the queue's lock held.
  */
-static void virtio_hyv_req_finish(struct virtio_hyv *hyv,
-				  struct virtio_hyv_req *req,
-				  unsigned int used_len, int error)
+static void virtio_hyv_reqq_finish_req(struct virtio_hyv *hyv,
+				       struct virtio_hyv_req *req,
+				       unsigned int used_len, int error)
 {
 	trace_virtio_hyv_req_complete(hyv->vdev->index, req->id, used_len,
 				      error);
@@ -97,14 +98,14 @@ static void virtio_hyv_req_finish(struct virtio_hyv *hyv,
 	complete(&req->done);
 	if (req->on_done)
 		req->on_done(req);
-	virtio_hyv_req_put(req);
+	virtio_hyv_reqq_put_req(req);
 }
 
 /* The callback of the ctrlq and of the doorbellq. */
-void virtio_hyv_ctrl_done(struct virtqueue *vq)
+void virtio_hyv_reqq_done(struct virtqueue *vq)
 {
-	struct virtio_hyv *hyv = vdev_to_hyv(vq->vdev);
-	struct virtio_hyv_reqq *q = virtio_hyv_vq_to_reqq(vq);
+	struct virtio_hyv *hyv = vdev_to_virtio_hyv(vq->vdev);
+	struct virtio_hyv_reqq *q = virtio_hyv_reqq_of_vq(vq);
 	struct virtio_hyv_req *req;
 	unsigned long flags;
 	unsigned int len;
@@ -114,7 +115,7 @@ void virtio_hyv_ctrl_done(struct virtqueue *vq)
 	do {
 		virtqueue_disable_cb(vq);
 		while ((req = virtqueue_get_buf(vq, &len))) {
-			virtio_hyv_req_finish(hyv, req, len, 0);
+			virtio_hyv_reqq_finish_req(hyv, req, len, 0);
 			freed = true;
 		}
 	} while (!virtqueue_enable_cb(vq));
@@ -126,7 +127,7 @@ void virtio_hyv_ctrl_done(struct virtqueue *vq)
 		wake_up_all(&q->space);
 }
 
-static bool virtio_hyv_ctrl_changed(struct virtio_hyv_reqq *q,
+static bool virtio_hyv_reqq_changed(struct virtio_hyv_reqq *q,
 				    unsigned long completions)
 {
 	return READ_ONCE(q->completions) != completions ||
@@ -164,7 +165,7 @@ static int virtio_hyv_reqq_add_locked(struct virtio_hyv *hyv,
  * Puts a request on the ring, waiting (killable) for free slots while the
  * ring is full.  On success the device owns one reference to @req.
  */
-static int virtio_hyv_ctrl_add(struct virtio_hyv *hyv,
+static int virtio_hyv_reqq_add(struct virtio_hyv *hyv,
 			       struct virtio_hyv_reqq *q,
 			       struct virtio_hyv_req *req,
 			       struct scatterlist *sgs[], unsigned int out_sgs,
@@ -191,7 +192,7 @@ static int virtio_hyv_ctrl_add(struct virtio_hyv *hyv,
 			break;
 		dev_dbg(&hyv->vdev->dev, "%s ring full, waiting\n", vq->name);
 		if (wait_event_killable(q->space,
-					virtio_hyv_ctrl_changed(q, completions)))
+					virtio_hyv_reqq_changed(q, completions)))
 			return -EINTR;
 	}
 
@@ -201,7 +202,7 @@ static int virtio_hyv_ctrl_add(struct virtio_hyv *hyv,
 }
 
 /* Waits for the device to complete a request that is on the ring. */
-static int virtio_hyv_req_wait(struct virtio_hyv_req *req, long timeout)
+static int virtio_hyv_reqq_wait(struct virtio_hyv_req *req, long timeout)
 {
 	long left;
 
@@ -237,7 +238,7 @@ static int virtio_hyv_req_wait(struct virtio_hyv_req *req, long timeout)
  * the caller was killed, -ENOMEM or -EINVAL when the chain could not be
  * queued.
  */
-VISIBLE_IF_HYV_TEST_HOOKS
+VISIBLE_IF_VIRTIO_HYV_TEST_HOOKS
 int virtio_hyv_reqq_exec_sgs(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
 			     struct virtio_hyv_req *req,
 			     struct scatterlist *sgs[], unsigned int out_sgs,
@@ -245,14 +246,15 @@ int virtio_hyv_reqq_exec_sgs(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
 {
 	int ret;
 
-	ret = virtio_hyv_ctrl_add(hyv, q, req, sgs, out_sgs, in_sgs);
+	ret = virtio_hyv_reqq_add(hyv, q, req, sgs, out_sgs, in_sgs);
 	if (ret)
 		return ret;
-	return virtio_hyv_req_wait(req, timeout);
+	return virtio_hyv_reqq_wait(req, timeout);
 }
 
 /**
- * virtio_hyv_req_exec() - send a well-formed request and check the answer
+ * virtio_hyv_reqq_exec_ctrlq() - send a well-formed request on the ctrlq and
+ * check the answer
  * @hyv: the device
  * @req: the request: a request header and payload in req_buf, room for a
  *       response header and payload in resp_buf
@@ -263,16 +265,16 @@ int virtio_hyv_reqq_exec_sgs(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
  * than a response header or more than resp_len; -EPROTO for a status that
  * is no errno; otherwise as virtio_hyv_reqq_exec_sgs().
  */
-int virtio_hyv_req_exec(struct virtio_hyv *hyv, struct virtio_hyv_req *req,
-			long timeout)
+int virtio_hyv_reqq_exec_ctrlq(struct virtio_hyv *hyv,
+			       struct virtio_hyv_req *req, long timeout)
 {
 	return virtio_hyv_reqq_exec(hyv, &hyv->ctrlq, req, timeout);
 }
 
 /* A well-formed request's two lists: its request and response buffers. */
-static int virtio_hyv_req_sgs(struct virtio_hyv_req *req,
-			      struct scatterlist *req_sg,
-			      struct scatterlist *resp_sg)
+static int virtio_hyv_reqq_sgs(struct virtio_hyv_req *req,
+			       struct scatterlist *req_sg,
+			       struct scatterlist *resp_sg)
 {
 	if (WARN_ON_ONCE(req->req_len < sizeof(struct virtio_hyv_req_hdr) ||
 			 req->req_len > VIRTIO_HYV_MAX_REQ_SIZE ||
@@ -285,7 +287,7 @@ static int virtio_hyv_req_sgs(struct virtio_hyv_req *req,
 }
 
 /**
- * virtio_hyv_req_status() - the answer to a completed well-formed request
+ * virtio_hyv_reqq_status() - the answer to a completed well-formed request
  * @hyv: the device
  * @req: the request, completed by the device without error
  *
@@ -293,8 +295,8 @@ static int virtio_hyv_req_sgs(struct virtio_hyv_req *req,
  * request; -EIO when the device wrote less than a response header or more
  * than resp_len; -EPROTO for a status that is no errno.
  */
-static int virtio_hyv_req_status(struct virtio_hyv *hyv,
-				 const struct virtio_hyv_req *req)
+static int virtio_hyv_reqq_status(struct virtio_hyv *hyv,
+				  const struct virtio_hyv_req *req)
 {
 	const struct virtio_hyv_resp_hdr *resp = req->resp_buf;
 	u32 status;
@@ -313,7 +315,7 @@ static int virtio_hyv_req_status(struct virtio_hyv *hyv,
 	return -(int)status;
 }
 
-/* As virtio_hyv_req_exec(), on request queue @q. */
+/* As virtio_hyv_reqq_exec_ctrlq(), on request queue @q. */
 int virtio_hyv_reqq_exec(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
 			 struct virtio_hyv_req *req, long timeout)
 {
@@ -321,22 +323,22 @@ int virtio_hyv_reqq_exec(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
 	struct scatterlist *sgs[] = { &req_sg, &resp_sg };
 	int ret;
 
-	ret = virtio_hyv_req_sgs(req, &req_sg, &resp_sg);
+	ret = virtio_hyv_reqq_sgs(req, &req_sg, &resp_sg);
 	if (!ret)
 		ret = virtio_hyv_reqq_exec_sgs(hyv, q, req, sgs, 1, 1, timeout);
 	if (ret)
 		return ret;
-	return virtio_hyv_req_status(hyv, req);
+	return virtio_hyv_reqq_status(hyv, req);
 }
 
 /**
  * virtio_hyv_reqq_send() - send a well-formed request without waiting
  * @hyv: the device
  * @q: the request queue
- * @req: as for virtio_hyv_req_exec()
+ * @req: as for virtio_hyv_reqq_exec_ctrlq()
  *
  * The request's on_done, when set, runs once the device completed it
- * (req->error 0, the answer then as virtio_hyv_req_answer() reads it) or
+ * (req->error 0, the answer then as virtio_hyv_reqq_answer() reads it) or
  * once it was drained (req->error -ENODEV); req->done completes then too.
  * Waits for ring space while the ring is full.
  *
@@ -351,10 +353,10 @@ int virtio_hyv_reqq_send(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
 	struct scatterlist *sgs[] = { &req_sg, &resp_sg };
 	int ret;
 
-	ret = virtio_hyv_req_sgs(req, &req_sg, &resp_sg);
+	ret = virtio_hyv_reqq_sgs(req, &req_sg, &resp_sg);
 	if (ret)
 		return ret;
-	return virtio_hyv_ctrl_add(hyv, q, req, sgs, 1, 1);
+	return virtio_hyv_reqq_add(hyv, q, req, sgs, 1, 1);
 }
 
 /**
@@ -378,10 +380,10 @@ int virtio_hyv_reqq_resend_locked(struct virtio_hyv *hyv,
 	int ret;
 
 	lockdep_assert_held(&q->lock);
-	ret = virtio_hyv_req_sgs(req, &req_sg, &resp_sg);
+	ret = virtio_hyv_reqq_sgs(req, &req_sg, &resp_sg);
 	if (ret)
 		return ret;
-	virtio_hyv_req_reuse(req);
+	virtio_hyv_reqq_reuse_req(req);
 	ret = virtio_hyv_reqq_add_locked(hyv, q, req, sgs, 1, 1, &notify);
 	if (!ret && notify)
 		virtqueue_notify(q->vq);
@@ -389,32 +391,33 @@ int virtio_hyv_reqq_resend_locked(struct virtio_hyv *hyv,
 }
 
 /**
- * virtio_hyv_req_answer() - the answer to a request sent with
+ * virtio_hyv_reqq_answer() - the answer to a request sent with
  * virtio_hyv_reqq_send(), from its on_done
  * @hyv: the device
  * @req: the request
  *
- * Return: req->error when it is not 0, otherwise as virtio_hyv_req_exec().
+ * Return: req->error when it is not 0, otherwise as
+ * virtio_hyv_reqq_exec_ctrlq().
  */
-int virtio_hyv_req_answer(struct virtio_hyv *hyv,
-			  const struct virtio_hyv_req *req)
+int virtio_hyv_reqq_answer(struct virtio_hyv *hyv,
+			   const struct virtio_hyv_req *req)
 {
-	return req->error ? req->error : virtio_hyv_req_status(hyv, req);
+	return req->error ? req->error : virtio_hyv_reqq_status(hyv, req);
 }
 
-static void virtio_hyv_reqq_init(struct virtio_hyv_reqq *q)
+static void virtio_hyv_reqq_init_one(struct virtio_hyv_reqq *q)
 {
 	spin_lock_init(&q->lock);
 	init_waitqueue_head(&q->space);
 }
 
-void virtio_hyv_ctrl_init(struct virtio_hyv *hyv)
+void virtio_hyv_reqq_init(struct virtio_hyv *hyv)
 {
-	virtio_hyv_reqq_init(&hyv->ctrlq);
-	virtio_hyv_reqq_init(&hyv->dbq);
+	virtio_hyv_reqq_init_one(&hyv->ctrlq);
+	virtio_hyv_reqq_init_one(&hyv->dbq);
 }
 
-static void virtio_hyv_reqq_stop(struct virtio_hyv_reqq *q)
+static void virtio_hyv_reqq_stop_one(struct virtio_hyv_reqq *q)
 {
 	unsigned long flags;
 
@@ -425,14 +428,14 @@ static void virtio_hyv_reqq_stop(struct virtio_hyv_reqq *q)
 }
 
 /* Refuses new requests; called before the device is reset. */
-void virtio_hyv_ctrl_stop(struct virtio_hyv *hyv)
+void virtio_hyv_reqq_stop(struct virtio_hyv *hyv)
 {
-	virtio_hyv_reqq_stop(&hyv->ctrlq);
-	virtio_hyv_reqq_stop(&hyv->dbq);
+	virtio_hyv_reqq_stop_one(&hyv->ctrlq);
+	virtio_hyv_reqq_stop_one(&hyv->dbq);
 }
 
-static void virtio_hyv_reqq_drain(struct virtio_hyv *hyv,
-				  struct virtio_hyv_reqq *q)
+static void virtio_hyv_reqq_drain_one(struct virtio_hyv *hyv,
+				      struct virtio_hyv_reqq *q)
 {
 	struct virtio_hyv_req *req;
 	unsigned long flags;
@@ -442,9 +445,9 @@ static void virtio_hyv_reqq_drain(struct virtio_hyv *hyv,
 		return;
 	spin_lock_irqsave(&q->lock, flags);
 	while ((req = virtqueue_get_buf(q->vq, &len)))
-		virtio_hyv_req_finish(hyv, req, len, 0);
+		virtio_hyv_reqq_finish_req(hyv, req, len, 0);
 	while ((req = virtqueue_detach_unused_buf(q->vq)))
-		virtio_hyv_req_finish(hyv, req, 0, -ENODEV);
+		virtio_hyv_reqq_finish_req(hyv, req, 0, -ENODEV);
 	spin_unlock_irqrestore(&q->lock, flags);
 }
 
@@ -453,8 +456,8 @@ static void virtio_hyv_reqq_drain(struct virtio_hyv *hyv,
  * reset, so that it no longer touches the buffers.  Answers the device had
  * already given are delivered, the rest fail with -ENODEV.
  */
-void virtio_hyv_ctrl_drain(struct virtio_hyv *hyv)
+void virtio_hyv_reqq_drain(struct virtio_hyv *hyv)
 {
-	virtio_hyv_reqq_drain(hyv, &hyv->ctrlq);
-	virtio_hyv_reqq_drain(hyv, &hyv->dbq);
+	virtio_hyv_reqq_drain_one(hyv, &hyv->ctrlq);
+	virtio_hyv_reqq_drain_one(hyv, &hyv->dbq);
 }
