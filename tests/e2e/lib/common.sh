@@ -229,7 +229,7 @@ client_server() {
 	what="$* ($(side_name "$client") -> $(side_name "$server"))"
 	echo "== $what"
 	side_start "$server" /tmp/cs-server.log "$secs" "$@" "$port_opt" "$port"
-	wait_until 20 side_listening "$server" "$port" ||
+	on_side "$server" "$E2E_LIB/await-listen" "$port" 20 ||
 		fail "$what: the server does not listen: $(side_log "$server" /tmp/cs-server.log)"
 	client_log=$(on_side "$client" "$logged" - "$secs" "$@" "$port_opt" "$port" "$(side_ip "$server")")
 	wait_until 15 server_finished "$server"
