@@ -227,11 +227,14 @@ TEST_CASE("CREATE_CONTEXT answers the driver's udata, checked by its personality
 	DispatchFixture f;
 	auto a = answer(f.vm(), relay_frame(7, create_context_request(f.siw(), {}, 16)));
 	REQUIRE(a.status() == 0);
-	REQUIRE(a.body.size() == 24 + 8);
+	// The whole room, zero past siw's 8 bytes.
+	REQUIRE(a.body.size() == 24 + 16);
 	CHECK(load_le<uint32_t>(a.body, 8) != 0);	// ctx_handle
 	CHECK(load_le<uint32_t>(a.body, 12) == 2);	// num_comp_vectors
-	CHECK(load_le<uint32_t>(a.body, 16) == 8);	// udata_len
+	CHECK(load_le<uint32_t>(a.body, 16) == 16);	// udata_len
 	CHECK(a.body[24] == std::byte{0x5a});
+	CHECK(a.body[24 + 7] == std::byte{0x5a});
+	CHECK(a.body[24 + 8] == std::byte{0});
 	CHECK(f.device("siw0").last_udata.empty());
 	CHECK(f.vm().context_count() == 1);
 	CHECK(f.device("siw0").open_contexts() == 1);
@@ -242,10 +245,11 @@ TEST_CASE("CREATE_CONTEXT answers the driver's udata, checked by its personality
 	CHECK(status_of(f.vm(), create_context_request(f.siw(), udata, 16)) == EINVAL);
 	CHECK(status_of(f.vm(), create_context_request(f.siw(), {}, 4)) == EINVAL);
 	CHECK(f.device("siw0").open_contexts() == 1);
-	// rxe's answers nothing, whatever the room.
-	auto rxe = answer(f.vm(), relay_frame(8, create_context_request(f.rxe(), {}, 64)));
+	// rxe's answers nothing: zeros, in words.
+	auto rxe = answer(f.vm(), relay_frame(8, create_context_request(f.rxe(), {}, 18)));
 	REQUIRE(rxe.status() == 0);
-	CHECK(load_le<uint32_t>(rxe.body, 16) == 0);
+	CHECK(load_le<uint32_t>(rxe.body, 16) == 16);
+	CHECK(rxe.body[24] == std::byte{0});
 	CHECK(load_le<uint32_t>(rxe.body, 8) != load_le<uint32_t>(a.body, 8));
 }
 

@@ -108,9 +108,9 @@ public:
 		auto created = device->create_context(req.udata, personality->context.udata_out);
 		if (!created)
 			return created.error();
-		// A backend that answers more than asked is cut, never trusted.
-		if (created->udata.size() > req.resp_udata_max)
-			created->udata.resize(req.resp_udata_max);
+		// The guest gets its whole room (in words), zero past the driver's
+		// answer; a backend that answers more than asked is cut.
+		created->udata.resize(req.resp_udata_max / 4 * 4);
 		const uint32_t vectors = created->context.num_comp_vectors();
 		auto handle = vm_.add_context(req.dev_id, std::move(created->context));
 		if (!handle)

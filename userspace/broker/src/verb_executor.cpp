@@ -208,7 +208,14 @@ Result<std::size_t> execute_verb(Vm &vm, VmContext &context, const proto::VerbRe
 		if (info && info->size)
 			infos.push_back(*info);
 	}
-	std::span<const std::byte> udata_answer = cmd.udata_out();
+	// The guest gets its whole room (in words), zero past the driver's
+	// answer, as before the host was given exactly that answer's room.
+	std::vector<std::byte> padded;
+	if (spec->resp_size) {
+		padded.assign(req.resp_udata_max / kWord * kWord, std::byte{});
+		std::ranges::copy(cmd.udata_out(), padded.begin());
+	}
+	std::span<const std::byte> udata_answer = padded;
 	if (info_at) {
 		const auto info = read_queue_info(info_out, 0);
 		if (info->size)
