@@ -85,6 +85,24 @@ TEST_CASE("HELLO is answered with version 1.2 and the VM's devices", "[dispatch]
 	CHECK(f.vm().state() == Vm::State::ready);
 }
 
+TEST_CASE("HELLO leaves out a host device without a personality", "[dispatch]")
+{
+	auto scan = default_scan();
+	scan.insert(scan.begin(), scanned_device(3, "mlx5_0", 3, RDMA_DRIVER_MLX5));
+	BrokerFixture f({}, scan);
+	auto registration = f.add_vm("guest1");
+	auto a = answer(registration.vm(), relay_frame(42, hello_request(1, 3), 1296));
+	REQUIRE(a.status() == 0);
+	REQUIRE(load_le<uint32_t>(a.body, 12) == 2);
+	CHECK(std::string(reinterpret_cast<const char *>(a.body.data() + 16 + 16)) == "rxe0");
+	CHECK(std::string(reinterpret_cast<const char *>(a.body.data() + 96 + 16)) == "siw0");
+	// No dev_id names it: whatever the guest tries, ENODEV.
+	for (uint32_t dev_id = 0; dev_id < 4; dev_id++)
+		if (!registration.vm().device(dev_id))
+			CHECK(status_of(registration.vm(), create_context_request(dev_id, {}, 8)) ==
+			      ENODEV);
+}
+
 TEST_CASE("rejected requests are answered with their status only", "[dispatch]")
 {
 	DispatchFixture f;
