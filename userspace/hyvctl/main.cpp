@@ -75,7 +75,7 @@ int main(int argc, char **argv)
 	app.require_subcommand(1);
 	auto *list_cmd = app.add_subcommand("list", "List the VMs hyvd serves");
 	list_cmd->add_flag("--json", json_output, "Print hyvd's JSON reply as is");
-	auto *devices_cmd = app.add_subcommand("devices", "List the host RDMA devices hyvd offers");
+	auto *devices_cmd = app.add_subcommand("devices", "List the host RDMA devices hyvd offers, and those it refuses");
 	devices_cmd->add_flag("--json", json_output, "Print hyvd's JSON reply as is");
 	auto *attach_cmd = app.add_subcommand(
 		"attach", "Give a VM a host device until it disconnects (not saved)");

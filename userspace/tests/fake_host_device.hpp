@@ -121,6 +121,7 @@ public:
 		far_ends_.emplace_back(cmd[1]);
 		auto file = std::make_unique<FakeUverbsFile>(journal, UniqueFd(cmd[0]));
 		file->rxe = scanned().driver_id == RDMA_DRIVER_RXE;
+		file->personality = broker::personality_for(scanned().driver_id);
 		// siw's answer: 8 bytes (its dev_id), cut to the room given.
 		std::vector<std::byte> answer(std::min<uint32_t>(resp_udata_max, 8), std::byte{0x5a});
 		return broker::CreatedContext{

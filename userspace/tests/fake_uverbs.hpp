@@ -5,6 +5,7 @@
 // both log what they did in one shared journal so tests can check order.
 #pragma once
 
+#include <hyv/broker/driver_personality.hpp>
 #include <hyv/broker/relay_memory.hpp>
 #include <hyv/broker/verb_table.hpp>
 #include <hyv/broker/vm_context.hpp>
@@ -17,7 +18,9 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -55,6 +58,10 @@ public:
 	bool rxe = true;
 	uint32_t next_handle = 7;
 	uint32_t queue_size = 8192;
+	// When set, an oracle: every command written must be one this
+	// personality allows, with its exact driver data; else abort()
+	// (fuzzers find it so; FakeHostDevice sets it).
+	const broker::DriverPersonality *personality = nullptr;
 
 	std::error_code write(std::span<const std::byte> bytes) override
 	{
@@ -65,6 +72,8 @@ public:
 		commands.push_back(cmd);
 		if (hdr.in_words * 4u != bytes.size())
 			return errno_code(EINVAL);
+		if (personality && !allowed(hdr, cmd.in))
+			std::abort();
 		if (fail_with)
 			return errno_code(*fail_with);
 		answer(hdr, cmd.in);
@@ -85,6 +94,42 @@ public:
 	int async_fd() const override { return -1; }
 
 private:
+	// What hyvd may write for a guest: a command of the personality with
+	// its driver data as the personality says, or its own doorbell.
+	bool allowed(const ib_uverbs_cmd_hdr &hdr, std::span<const std::byte> in) const
+	{
+		if (hdr.command == IB_USER_VERBS_CMD_POST_SEND)
+			return true;
+		const broker::CommandRule *rule = personality->rule(hdr.command);
+		if (!rule)
+			return false;
+		std::size_t core = sizeof(ib_uverbs_reg_mr);
+		if (hdr.command != IB_USER_VERBS_CMD_REG_MR) {
+			const broker::VerbSpec *spec = broker::find_verb(hdr.command);
+			if (!spec)
+				return false;
+			core = spec->cmd_size;
+		}
+		const std::size_t resp = resp_size(hdr.command);
+		if (in.size() != core + (rule->udata_in + 3u) / 4 * 4 ||
+		    (resp && hdr.out_words * 4u != resp + rule->udata_out))
+			return false;
+		const auto udata = in.subspan(core, rule->udata_in);
+		for (const broker::UdataField &field : rule->fields) {
+			const auto bytes = udata.subspan(field.offset, field.size);
+			if (field.check == broker::UdataCheck::address)
+				return false;
+			if (field.check == broker::UdataCheck::zero &&
+			    std::ranges::any_of(bytes, [](std::byte b) { return b != std::byte{}; }))
+				return false;
+		}
+		if (hdr.command == IB_USER_VERBS_CMD_CREATE_QP &&
+		    !personality->allows_qp_type(
+			    static_cast<uint8_t>(in[offsetof(ib_uverbs_create_qp, qp_type)])))
+			return false;
+		return true;
+	}
+
 	std::size_t resp_size(uint32_t command) const
 	{
 		if (command == IB_USER_VERBS_CMD_REG_MR)

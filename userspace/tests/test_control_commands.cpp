@@ -77,6 +77,40 @@ TEST_CASE("devices lists host devices and the VMs using them", "[control]")
 	CHECK(siw["vms"] == json::parse(R"([{"vm_id":1,"name":"guest1"},{"vm_id":2,"name":"guest2"}])"));
 }
 
+TEST_CASE("a device without a personality is refused: listed with its reason, never given",
+	  "[control]")
+{
+	auto scan = default_scan();
+	scan.push_back(scanned_device(3, "mlx5_0", 0x0002c90300003333, RDMA_DRIVER_MLX5));
+	// Even a VM whose configuration names it.
+	BrokerFixture f(parse_config("[vm.guest2]\ndevices = [\"mlx5_0\", \"rxe0\"]\n", "test")
+				.value(),
+			scan);
+	auto g1 = f.add_vm("guest1");
+	auto g2 = f.add_vm("guest2");
+	CHECK(BrokerFixture::names(g1.vm()) == std::vector<std::string>{"rxe0", "siw0"});
+	CHECK(BrokerFixture::names(g2.vm()) == std::vector<std::string>{"rxe0"});
+	CHECK_THROWS(f.dev_id_of("mlx5_0"));
+
+	const json reply = ask(f.broker(), {{"cmd", "devices"}});
+	CHECK(reply["devices"].size() == 2);
+	REQUIRE(reply["refused"].size() == 1);
+	const json &mlx5 = reply["refused"][0];
+	CHECK(mlx5["name"] == "mlx5_0");
+	CHECK(mlx5["driver"] == "mlx5");
+	CHECK(mlx5["driver_id"] == RDMA_DRIVER_MLX5);
+	CHECK(mlx5["node_guid"] == "0002:c903:0000:3333");
+	CHECK(mlx5["uverbs"] == "uverbs3");
+	CHECK(mlx5["reason"] == "no personality for driver mlx5");
+
+	CHECK(ask(f.broker(), {{"cmd", "attach"}, {"vm", "guest1"}, {"device", "mlx5_0"}}) ==
+	      json{{"ok", false},
+		   {"error", "mlx5_0 is refused: no personality for driver mlx5"}});
+	CHECK(ask(f.broker(), {{"cmd", "attach"}, {"vm", "guest1"}, {"device", "0002:c903:0000:3333"}})
+		      ["ok"] == false);
+	CHECK(BrokerFixture::names(g1.vm()) == std::vector<std::string>{"rxe0", "siw0"});
+}
+
 TEST_CASE("attach and detach answer ok or hyvd's reason", "[control]")
 {
 	BrokerFixture f;

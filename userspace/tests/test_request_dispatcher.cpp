@@ -85,6 +85,24 @@ TEST_CASE("HELLO is answered with version 1.2 and the VM's devices", "[dispatch]
 	CHECK(f.vm().state() == Vm::State::ready);
 }
 
+TEST_CASE("HELLO leaves out a host device without a personality", "[dispatch]")
+{
+	auto scan = default_scan();
+	scan.insert(scan.begin(), scanned_device(3, "mlx5_0", 3, RDMA_DRIVER_MLX5));
+	BrokerFixture f({}, scan);
+	auto registration = f.add_vm("guest1");
+	auto a = answer(registration.vm(), relay_frame(42, hello_request(1, 3), 1296));
+	REQUIRE(a.status() == 0);
+	REQUIRE(load_le<uint32_t>(a.body, 12) == 2);
+	CHECK(std::string(reinterpret_cast<const char *>(a.body.data() + 16 + 16)) == "rxe0");
+	CHECK(std::string(reinterpret_cast<const char *>(a.body.data() + 96 + 16)) == "siw0");
+	// No dev_id names it: whatever the guest tries, ENODEV.
+	for (uint32_t dev_id = 0; dev_id < 4; dev_id++)
+		if (!registration.vm().device(dev_id))
+			CHECK(status_of(registration.vm(), create_context_request(dev_id, {}, 8)) ==
+			      ENODEV);
+}
+
 TEST_CASE("rejected requests are answered with their status only", "[dispatch]")
 {
 	DispatchFixture f;
@@ -221,27 +239,36 @@ TEST_CASE("the host's failure is the guest's status", "[dispatch]")
 	CHECK(f.vm().context_count() == 0);
 }
 
-TEST_CASE("CREATE_CONTEXT passes udata through and answers the driver's", "[dispatch]")
+TEST_CASE("CREATE_CONTEXT answers the driver's udata, checked by its personality",
+	  "[dispatch]")
 {
 	DispatchFixture f;
-	const Bytes udata{std::byte{1}, std::byte{2}, std::byte{3}, std::byte{4}};
-	auto a = answer(f.vm(), relay_frame(7, create_context_request(f.siw(), udata, 16)));
+	auto a = answer(f.vm(), relay_frame(7, create_context_request(f.siw(), {}, 16)));
 	REQUIRE(a.status() == 0);
-	REQUIRE(a.body.size() == 24 + 8);
+	// The whole room, zero past siw's 8 bytes.
+	REQUIRE(a.body.size() == 24 + 16);
 	CHECK(load_le<uint32_t>(a.body, 8) != 0);	// ctx_handle
 	CHECK(load_le<uint32_t>(a.body, 12) == 2);	// num_comp_vectors
-	CHECK(load_le<uint32_t>(a.body, 16) == 8);	// udata_len
+	CHECK(load_le<uint32_t>(a.body, 16) == 16);	// udata_len
 	CHECK(a.body[24] == std::byte{0x5a});
-	CHECK(f.device("siw0").last_udata == udata);
+	CHECK(a.body[24 + 7] == std::byte{0x5a});
+	CHECK(a.body[24 + 8] == std::byte{0});
+	CHECK(f.device("siw0").last_udata.empty());
 	CHECK(f.vm().context_count() == 1);
 	CHECK(f.device("siw0").open_contexts() == 1);
 
-	// Room for less: the answer is cut to it.
-	auto small = answer(f.vm(), relay_frame(8, create_context_request(f.siw(), {}, 4)));
-	REQUIRE(small.status() == 0);
-	CHECK(load_le<uint32_t>(small.body, 16) == 4);
-	CHECK(small.body.size() == 24 + 4);
-	CHECK(load_le<uint32_t>(small.body, 8) != load_le<uint32_t>(a.body, 8));
+	// siw's GET_CONTEXT takes no driver data and answers 8 bytes: a
+	// request with driver data, or with room for less, is refused.
+	const Bytes udata{std::byte{1}, std::byte{2}, std::byte{3}, std::byte{4}};
+	CHECK(status_of(f.vm(), create_context_request(f.siw(), udata, 16)) == EINVAL);
+	CHECK(status_of(f.vm(), create_context_request(f.siw(), {}, 4)) == EINVAL);
+	CHECK(f.device("siw0").open_contexts() == 1);
+	// rxe's answers nothing: zeros, in words.
+	auto rxe = answer(f.vm(), relay_frame(8, create_context_request(f.rxe(), {}, 18)));
+	REQUIRE(rxe.status() == 0);
+	CHECK(load_le<uint32_t>(rxe.body, 16) == 16);
+	CHECK(rxe.body[24] == std::byte{0});
+	CHECK(load_le<uint32_t>(rxe.body, 8) != load_le<uint32_t>(a.body, 8));
 }
 
 TEST_CASE("CREATE_CONTEXT asking for more room than the chain has is EINVAL", "[dispatch]")

@@ -45,6 +45,24 @@ TEST_CASE("the device table names the VMs using each device", "[hyvctl]")
 	      "1    siw0  siw     0000:0000:0000:0000  uverbs1  -\n");
 }
 
+TEST_CASE("the device table lists refused devices with their reason", "[hyvctl]")
+{
+	const json reply = json::parse(R"({"ok":true,"devices":[
+		{"dev_id":0,"name":"rxe0","driver":"rxe","driver_id":14,
+		 "node_guid":"7cfe:9003:00ae:c4e0","uverbs":"uverbs0","ports":1,"vms":[]}],
+		"refused":[{"name":"mlx5_0","driver":"mlx5","driver_id":1,
+		 "node_guid":"0000:0000:0000:0001","uverbs":"uverbs1",
+		 "reason":"no personality for driver mlx5"}]})");
+
+	auto table = hyv::ctl::format_device_table(reply);
+	REQUIRE(table);
+	CHECK(*table ==
+	      "DEV  NAME    DRIVER  NODE GUID            UVERBS   VMS\n"
+	      "0    rxe0    rxe     7cfe:9003:00ae:c4e0  uverbs0  -\n"
+	      "-    mlx5_0  mlx5    0000:0000:0000:0001  uverbs1  refused: no personality for driver "
+	      "mlx5\n");
+}
+
 TEST_CASE("a malformed reply is an error, not a crash", "[hyvctl]")
 {
 	CHECK(hyv::ctl::format_vm_table(json::parse(R"({"ok":true})")).error() ==

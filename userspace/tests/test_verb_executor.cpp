@@ -15,6 +15,7 @@
 #include <linux/vhost_hyv.h>
 #include <linux/virtio_hyv.h>
 #include <rdma/ib_user_verbs.h>
+#include <rdma/siw-abi.h>
 
 #include <catch2/catch_test_macros.hpp>
 
@@ -125,18 +126,36 @@ TEST_CASE("rxe's personality names its mminfo fields and MODIFY_SRQ's pointer", 
 {
 	const auto *rxe = broker::personality_for(RDMA_DRIVER_RXE);
 	REQUIRE(rxe);
-	const auto qp = rxe->queue_infos(IB_USER_VERBS_CMD_CREATE_QP);
+	CHECK(broker::well_formed(*rxe));
+	const auto *qp_rule = rxe->rule(IB_USER_VERBS_CMD_CREATE_QP);
+	REQUIRE(qp_rule);
+	const auto qp = qp_rule->queue_infos;
 	REQUIRE(qp.size() == 2);
 	CHECK(qp[0] == offsetof(rxe_create_qp_resp, rq_mi));
 	CHECK(qp[1] == offsetof(rxe_create_qp_resp, sq_mi));
-	CHECK(rxe->queue_infos(IB_USER_VERBS_CMD_CREATE_CQ).size() == 1);
-	CHECK(rxe->queue_infos(IB_USER_VERBS_CMD_RESIZE_CQ).size() == 1);
-	CHECK(rxe->queue_infos(IB_USER_VERBS_CMD_CREATE_SRQ).size() == 1);
-	CHECK(rxe->queue_infos(IB_USER_VERBS_CMD_ALLOC_PD).empty());
-	CHECK(rxe->queue_info_pointer(IB_USER_VERBS_CMD_MODIFY_SRQ) ==
+	CHECK(qp_rule->udata_in == 0);
+	CHECK(qp_rule->udata_out == sizeof(rxe_create_qp_resp));
+	CHECK(rxe->rule(IB_USER_VERBS_CMD_CREATE_CQ)->queue_infos.size() == 1);
+	CHECK(rxe->rule(IB_USER_VERBS_CMD_RESIZE_CQ)->queue_infos.size() == 1);
+	CHECK(rxe->rule(IB_USER_VERBS_CMD_CREATE_SRQ)->queue_infos.size() == 1);
+	CHECK(rxe->rule(IB_USER_VERBS_CMD_ALLOC_PD)->queue_infos.empty());
+	CHECK(broker::queue_info_pointer(*rxe->rule(IB_USER_VERBS_CMD_MODIFY_SRQ)) ==
 	      offsetof(rxe_modify_srq_cmd, mmap_info_addr));
-	CHECK_FALSE(rxe->queue_info_pointer(IB_USER_VERBS_CMD_MODIFY_QP));
-	CHECK_FALSE(broker::personality_for(RDMA_DRIVER_SIW));
+	CHECK_FALSE(broker::queue_info_pointer(*rxe->rule(IB_USER_VERBS_CMD_MODIFY_QP)));
+	CHECK_FALSE(rxe->rule(IB_USER_VERBS_CMD_POST_SEND));
+	// Every command a personality runs is one the verb table carries
+	// (REG_MR has its own request); only commands with a core response
+	// have driver data out.
+	for (const auto *personality : {rxe, broker::personality_for(RDMA_DRIVER_SIW)}) {
+		REQUIRE(personality);
+		for (const auto &rule : personality->commands) {
+			if (rule.command == IB_USER_VERBS_CMD_REG_MR)
+				continue;
+			const auto *spec = broker::find_verb(rule.command);
+			REQUIRE(spec);
+			CHECK((spec->resp_size != 0 || rule.udata_out == 0));
+		}
+	}
 
 	Bytes udata(24);
 	const mminfo mi{.offset = 0x5000, .size = 8192, .pad = 0};
@@ -212,6 +231,7 @@ TEST_CASE("CREATE_QP shows both rxe queues", "[verbs]")
 {
 	Fixture f;
 	ib_uverbs_create_qp cmd{};
+	cmd.qp_type = IB_UVERBS_QPT_RC;
 	REQUIRE(f.verb(IB_USER_VERBS_CMD_CREATE_QP, cmd, sizeof(rxe_create_qp_resp)));
 	CHECK(f.num_maps() == 2);
 	CHECK(f.relay->shm_slots.size() == 2);
@@ -247,10 +267,13 @@ TEST_CASE("VERB validation: table, cmd_len, response room, host errors", "[verbs
 	CHECK(f.verb(IB_USER_VERBS_CMD_ALLOC_PD, short_cmd).error() == std::errc::invalid_argument);
 	f.file->fail_with.reset();
 
-	// Driver data is padded to whole words.
+	// rxe's ALLOC_PD has no driver data.
 	const Bytes udata(6, std::byte{1});
-	REQUIRE(f.verb(IB_USER_VERBS_CMD_ALLOC_PD, short_cmd, 0, udata));
-	CHECK(f.file->commands.back().in_words * 4u == 8 + 8 + 8);
+	CHECK(f.verb(IB_USER_VERBS_CMD_ALLOC_PD, short_cmd, 0, udata).error() ==
+	      std::errc::invalid_argument);
+	CHECK(f.file->commands.size() == 1);	// the failed one only
+	REQUIRE(f.verb(IB_USER_VERBS_CMD_ALLOC_PD, short_cmd));
+	CHECK(f.file->commands.back().in_words * 4u == 8 + 8);
 	CHECK(f.vm.object_counts()[static_cast<int>(ObjectKind::pd)] == 1);
 	ib_uverbs_dealloc_pd dealloc{.pd_handle = f.created_handle()};
 	REQUIRE(f.verb(IB_USER_VERBS_CMD_DEALLOC_PD, dealloc));
@@ -376,11 +399,11 @@ TEST_CASE("closing a context: guest access first, then the host file, then the w
 	CHECK(f.relay->shm_slots.empty());
 }
 
-TEST_CASE("a driver without a personality runs commands without queue maps", "[verbs]")
+TEST_CASE("siw runs commands without queue maps", "[verbs]")
 {
 	Fixture f(RDMA_DRIVER_SIW);
 	ib_uverbs_create_cq cmd{};
-	REQUIRE(f.verb(IB_USER_VERBS_CMD_CREATE_CQ, cmd, 16));
+	REQUIRE(f.verb(IB_USER_VERBS_CMD_CREATE_CQ, cmd, sizeof(siw_uresp_create_cq)));
 	CHECK(f.num_maps() == 0);
 	CHECK(f.relay->shm_slots.empty());
 }
@@ -389,6 +412,7 @@ TEST_CASE("async events name the host handle of their object, or the port", "[ve
 {
 	Fixture f;
 	ib_uverbs_create_qp cmd{};
+	cmd.qp_type = IB_UVERBS_QPT_UD;
 	REQUIRE(f.verb(IB_USER_VERBS_CMD_CREATE_QP, cmd, sizeof(rxe_create_qp_resp)));
 	const uint32_t qp = f.created_handle();
 	const auto user_handle = read_at<uint64_t>(f.file->commands.back().in,

@@ -107,6 +107,9 @@ Refusable<std::shared_ptr<HostDevice>> Broker::find_device(std::string_view spec
 		return Refusal{fmt::format("'{}' is not a device name or node GUID", spec)};
 	if (auto device = table_.find(*selector))
 		return device;
+	if (const auto *refused = table_.find_refused(*selector))
+		return Refusal{fmt::format("{} is refused: {}", refused->scanned.name,
+					   refused->reason)};
 	return Refusal{fmt::format("no host RDMA device '{}'", spec)};
 }
 

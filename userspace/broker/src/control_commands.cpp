@@ -125,7 +125,20 @@ json device_list_json(const Broker &broker)
 			{"vms", std::move(vms)},
 		});
 	}
-	return {{"ok", true}, {"devices", std::move(list)}};
+	// Devices no VM gets, and why.
+	json refused = json::array();
+	for (const auto &[index, device] : broker.devices().refused()) {
+		const ScannedDevice &scanned = device.scanned;
+		refused.push_back({
+			{"name", scanned.name},
+			{"driver", driver_name(scanned.driver_id)},
+			{"driver_id", scanned.driver_id},
+			{"node_guid", format_guid(scanned.node_guid)},
+			{"uverbs", scanned.uverbs_name},
+			{"reason", device.reason},
+		});
+	}
+	return {{"ok", true}, {"devices", std::move(list)}, {"refused", std::move(refused)}};
 }
 
 std::string handle_control_line(std::string_view line, Broker &broker)

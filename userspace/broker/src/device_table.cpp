@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <hyv/broker/device_table.hpp>
 
+#include <hyv/broker/driver_personality.hpp>
+
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -42,7 +45,7 @@ HostDeviceTable::Changes HostDeviceTable::update(const std::vector<ScannedDevice
 		it = devices_.erase(it);
 	}
 
-	std::map<uint32_t, std::string> problems;
+	std::map<uint32_t, Refused> refused;
 	for (const ScannedDevice &device : scanned) {
 		const bool known = std::ranges::any_of(devices_, [&](const auto &entry) {
 			return same_device(device, entry.second->scanned());
@@ -51,7 +54,10 @@ HostDeviceTable::Changes HostDeviceTable::update(const std::vector<ScannedDevice
 			continue;
 
 		std::string problem;
-		if (device.uverbs_error) {
+		if (!personality_for(device.driver_id)) {
+			problem = fmt::format("no personality for driver {}",
+					      driver_name(device.driver_id));
+		} else if (device.uverbs_error) {
 			problem = "no uverbs chardev: " + device.uverbs_error.message();
 		} else {
 			const uint32_t dev_id = next_dev_id();
@@ -69,12 +75,12 @@ HostDeviceTable::Changes HostDeviceTable::update(const std::vector<ScannedDevice
 			}
 			problem = "cannot open: " + opened.error().message();
 		}
-		const auto old = problems_.find(device.index);
-		if (old == problems_.end() || old->second != problem)
+		const auto old = refused_.find(device.index);
+		if (old == refused_.end() || old->second.reason != problem)
 			spdlog::warn("device unusable name={} reason=\"{}\"", device.name, problem);
-		problems.emplace(device.index, std::move(problem));
+		refused.emplace(device.index, Refused{.scanned = device, .reason = std::move(problem)});
 	}
-	problems_ = std::move(problems);
+	refused_ = std::move(refused);
 	return changes;
 }
 
@@ -82,6 +88,16 @@ std::shared_ptr<HostDevice> HostDeviceTable::find(uint32_t dev_id) const
 {
 	const auto it = devices_.find(dev_id);
 	return it == devices_.end() ? nullptr : it->second;
+}
+
+const HostDeviceTable::Refused *HostDeviceTable::find_refused(const DeviceSelector &selector) const
+{
+	if (selector.kind == DeviceSelector::Kind::any)
+		return nullptr;
+	for (const auto &[index, refused] : refused_)
+		if (selector.matches(refused.scanned.name, refused.scanned.node_guid))
+			return &refused;
+	return nullptr;
 }
 
 std::shared_ptr<HostDevice> HostDeviceTable::find(const DeviceSelector &selector) const

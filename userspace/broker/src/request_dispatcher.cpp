@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <hyv/broker/request_dispatcher.hpp>
 
+#include <hyv/broker/driver_personality.hpp>
 #include <hyv/broker/verb_executor.hpp>
 #include <hyv/proto/byte_order.hpp>
 #include <hyv/proto/control_request.hpp>
@@ -9,6 +10,7 @@
 
 #include <linux/virtio_hyv.h>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <cassert>
@@ -90,15 +92,25 @@ public:
 		HostDevice *device = vm_.device(req.dev_id);
 		if (!device)
 			return error(ENODEV);
+		// Only a driver hyvd knows the driver data of runs anything.
+		const DriverPersonality *personality =
+			personality_for(device->scanned().driver_id);
+		if (!personality)
+			return refuse(device->name(),
+				      {errno_code(EOPNOTSUPP),
+				       fmt::format("no personality for driver {}",
+						   driver_name(device->scanned().driver_id))});
+		if (auto refusal = check_udata(personality->context, req.udata, req.resp_udata_max))
+			return refuse(device->name(), std::move(*refusal));
 		if (vm_.at_context_quota())
 			return error(EDQUOT);
 
-		auto created = device->create_context(req.udata, req.resp_udata_max);
+		auto created = device->create_context(req.udata, personality->context.udata_out);
 		if (!created)
 			return created.error();
-		// A backend that answers more than asked is cut, never trusted.
-		if (created->udata.size() > req.resp_udata_max)
-			created->udata.resize(req.resp_udata_max);
+		// The guest gets its whole room (in words), zero past the driver's
+		// answer; a backend that answers more than asked is cut.
+		created->udata.resize(req.resp_udata_max / 4 * 4);
 		const uint32_t vectors = created->context.num_comp_vectors();
 		auto handle = vm_.add_context(req.dev_id, std::move(created->context));
 		if (!handle)
@@ -143,6 +155,14 @@ public:
 	}
 
 private:
+	std::error_code refuse(const std::string &device, UdataRefusal refusal)
+	{
+		if (uint64_t suppressed; vm_.may_log(suppressed))
+			spdlog::warn("context refused {} device={} reason=\"{}\" suppressed={}",
+				     vm_.log_name(), device, refusal.reason, suppressed);
+		return refusal.error;
+	}
+
 	// The device of a port request, with `port` checked against it.
 	Result<HostDevice *> port_device(uint32_t dev_id, uint32_t port)
 	{

@@ -9,6 +9,7 @@
 #include <linux/virtio_hyv.h>
 #include <rdma/ib_user_verbs.h>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -136,6 +137,17 @@ std::vector<proto::QueueMapInfo> map_infos(const std::vector<QueueMap> &queues)
 	return maps;
 }
 
+// A request the personality does not allow: the guest gets the errno, the
+// log a line (rate-limited: a guest can send these at will).
+std::error_code refuse(Vm &vm, const DriverPersonality &personality, const char *command,
+		       UdataRefusal refusal)
+{
+	if (uint64_t suppressed; vm.may_log(suppressed))
+		spdlog::warn("verb refused {} driver={} command={} reason=\"{}\" suppressed={}",
+			     vm.log_name(), personality.name, command, refusal.reason, suppressed);
+	return refusal.error;
+}
+
 } // namespace
 
 Result<std::size_t> execute_verb(Vm &vm, VmContext &context, const proto::VerbRequest &req,
@@ -149,12 +161,26 @@ Result<std::size_t> execute_verb(Vm &vm, VmContext &context, const proto::VerbRe
 	    req.resp_udata_max > body.size() - fixed)
 		return errno_code(EINVAL);
 
-	const DriverPersonality *personality = personality_for(context.driver_id());
-	const auto info_at =
-		personality ? personality->queue_info_pointer(req.command) : std::nullopt;
-	const bool hidden_info = info_at && req.udata.size() >= *info_at + sizeof(uint64_t);
-	// Driver data out exists only beside a core response.
-	const std::size_t udata_out = spec->resp_size ? req.resp_udata_max / kWord * kWord : 0;
+	const DriverPersonality &personality = context.personality();
+	const CommandRule *rule = personality.rule(req.command);
+	if (!rule)
+		return refuse(vm, personality, spec->name,
+			      {std::make_error_code(std::errc::operation_not_supported),
+			       "not a command of the driver"});
+	if (auto refusal = check_udata(*rule, req.udata, req.resp_udata_max))
+		return refuse(vm, personality, spec->name, std::move(*refusal));
+	if (req.command == IB_USER_VERBS_CMD_CREATE_QP) {
+		const auto type = load_le<uint8_t>(req.core, offsetof(ib_uverbs_create_qp, qp_type));
+		if (!personality.allows_qp_type(type))
+			return refuse(vm, personality, spec->name,
+				      {std::make_error_code(std::errc::operation_not_supported),
+				       fmt::format("QP type {} not allowed", type)});
+	}
+
+	const auto info_at = queue_info_pointer(*rule);
+	// Driver data out exists only beside a core response; the host gets
+	// room for exactly the driver's answer.
+	const std::size_t udata_out = spec->resp_size ? rule->udata_out : 0;
 
 	LegacyCommand cmd(spec->command, req.core, req.udata, spec->resp_size, udata_out);
 	uint64_t user_handle = 0;
@@ -169,7 +195,7 @@ Result<std::size_t> execute_verb(Vm &vm, VmContext &context, const proto::VerbRe
 	// The host driver writes a QueueInfo here instead of the guest's
 	// pointer; the guest gets it as driver data out.
 	alignas(8) std::array<std::byte, kQueueInfoSize> info_out{};
-	if (hidden_info)
+	if (info_at)
 		store_native<uint64_t>(cmd.udata_in(), *info_at,
 				       reinterpret_cast<uintptr_t>(info_out.data()));
 
@@ -177,15 +203,20 @@ Result<std::size_t> execute_verb(Vm &vm, VmContext &context, const proto::VerbRe
 		return ec;
 
 	std::vector<QueueInfo> infos;
-	if (personality) {
-		for (uint16_t at : personality->queue_infos(req.command)) {
-			const auto info = read_queue_info(cmd.udata_out(), at);
-			if (info && info->size)
-				infos.push_back(*info);
-		}
+	for (uint16_t at : rule->queue_infos) {
+		const auto info = read_queue_info(cmd.udata_out(), at);
+		if (info && info->size)
+			infos.push_back(*info);
 	}
-	std::span<const std::byte> udata_answer = cmd.udata_out();
-	if (hidden_info) {
+	// The guest gets its whole room (in words), zero past the driver's
+	// answer, as before the host was given exactly that answer's room.
+	std::vector<std::byte> padded;
+	if (spec->resp_size) {
+		padded.assign(req.resp_udata_max / kWord * kWord, std::byte{});
+		std::ranges::copy(cmd.udata_out(), padded.begin());
+	}
+	std::span<const std::byte> udata_answer = padded;
+	if (info_at) {
 		const auto info = read_queue_info(info_out, 0);
 		if (info->size)
 			infos.push_back(*info);
@@ -241,6 +272,14 @@ Result<std::size_t> execute_reg_mr(Vm &vm, VmContext &context, const proto::RegM
 	const std::size_t fixed = proto::reg_mr_response_size();
 	if (fixed > body.size() || req.resp_udata_max > body.size() - fixed)
 		return errno_code(EINVAL);
+	const DriverPersonality &personality = context.personality();
+	const CommandRule *rule = personality.rule(IB_USER_VERBS_CMD_REG_MR);
+	if (!rule)
+		return refuse(vm, personality, "REG_MR",
+			      {std::make_error_code(std::errc::operation_not_supported),
+			       "not a command of the driver"});
+	if (auto refusal = check_udata(*rule, req.udata, req.resp_udata_max))
+		return refuse(vm, personality, "REG_MR", std::move(*refusal));
 
 	std::vector<PageRun> runs(req.num_runs);
 	for (std::size_t i = 0; i < runs.size(); i++)
@@ -274,7 +313,7 @@ Result<std::size_t> execute_reg_mr(Vm &vm, VmContext &context, const proto::RegM
 	core.pd_handle = req.pd_handle;
 	core.access_flags = req.access_flags;
 	LegacyCommand cmd(IB_USER_VERBS_CMD_REG_MR, std::as_bytes(std::span(&core, 1)), req.udata,
-			  sizeof(Resp), req.resp_udata_max / kWord * kWord);
+			  sizeof(Resp), rule->udata_out);
 	if (auto ec = cmd.run(context.host().file()))
 		return ec;
 

@@ -78,15 +78,19 @@ Result<uint32_t> Vm::add_context(uint32_t dev_id, HostContext context)
 {
 	if (at_context_quota())
 		return errno_code(EDQUOT);
+	// Only a device whose driver hyvd knows runs verbs for a guest.
+	HostDevice *host_device = device(dev_id);
+	const DriverPersonality *personality =
+		host_device ? personality_for(host_device->scanned().driver_id) : nullptr;
+	if (!personality)
+		return errno_code(EOPNOTSUPP);
 	// Handles are not reused soon: a stale handle of the guest must not
 	// name a newer context.  0 is never handed out.
 	do
 		++last_ctx_handle_;
 	while (last_ctx_handle_ == 0 || contexts_.contains(last_ctx_handle_));
-	HostDevice *host_device = device(dev_id);
-	const uint32_t driver_id = host_device ? host_device->scanned().driver_id : 0;
 	auto &added = contexts_[last_ctx_handle_];
-	added = std::make_unique<VmContext>(dev_id, driver_id, std::move(context));
+	added = std::make_unique<VmContext>(dev_id, *personality, std::move(context));
 	if (watcher_)
 		added->set_watch(watcher_(last_ctx_handle_, *added));
 	return last_ctx_handle_;

@@ -61,6 +61,19 @@ Row device_row(const json &device)
 	};
 }
 
+// A device hyvd gives no VM: no dev_id, its reason where the VMs go.
+Row refused_row(const json &device)
+{
+	return {
+		"-",
+		device.at("name").get<std::string>(),
+		device.at("driver").get<std::string>(),
+		device.at("node_guid").get<std::string>(),
+		or_dash(device.at("uverbs").get<std::string>()),
+		"refused: " + device.at("reason").get<std::string>(),
+	};
+}
+
 // Columns padded to their widest cell, two spaces apart; the last one is
 // not padded.
 std::string render(const std::vector<Row> &rows)
@@ -84,13 +97,18 @@ std::string render(const std::vector<Row> &rows)
 
 // The reply is hyvd's, but hyvctl must not crash on a malformed one: a
 // JSON type error becomes bad_message here and nowhere else.
+// `extra_key`, when given and present, adds rows by `extra_of`.
 template <typename RowOf>
-Result<std::string> format_table(const json &reply, const char *key, Row header, RowOf row_of)
+Result<std::string> format_table(const json &reply, const char *key, Row header, RowOf row_of,
+				 const char *extra_key = nullptr, RowOf extra_of = nullptr)
 {
 	std::vector<Row> rows{std::move(header)};
 	try {
 		for (const json &item : reply.at(key))
 			rows.push_back(row_of(item));
+		if (extra_key && reply.contains(extra_key))
+			for (const json &item : reply.at(extra_key))
+				rows.push_back(extra_of(item));
 	} catch (const json::exception &) {
 		return std::make_error_code(std::errc::bad_message);
 	}
@@ -110,7 +128,7 @@ Result<std::string> format_vm_table(const json &reply)
 Result<std::string> format_device_table(const json &reply)
 {
 	return format_table(reply, "devices", {"DEV", "NAME", "DRIVER", "NODE GUID", "UVERBS", "VMS"},
-			    device_row);
+			    device_row, "refused", refused_row);
 }
 
 } // namespace hyv::ctl

@@ -4,6 +4,7 @@
 //
 //   [defaults]                    # every VM not named below
 //   devices = ["*"]               # "*", device names, node GUIDs
+//                                 # ("*": every device hyvd offers)
 //   max_contexts = 64
 //   max_pinned_mb = 1024          # guest memory registered (REG_MR)
 //
@@ -14,7 +15,10 @@
 //
 // A [vm.*] section overrides the keys it sets, the others come from
 // [defaults].  A VM matching a UUID section and a name section gets the
-// UUID section.  Documentation/admin-guide.rst is the reference.
+// UUID section.  Whatever a list names, a VM gets only devices hyvd
+// offers: those whose driver has a personality (device_table.hpp); a
+// device without one is refused, shown by `hyvctl devices`.
+// Documentation/admin-guide.rst is the reference.
 #pragma once
 
 #include <boost/system/result.hpp>
@@ -83,7 +87,8 @@ struct Config {
 
 	// The file it was read from; empty for the built-in configuration.
 	std::string origin;
-	// Without a configuration file: every VM gets every device.
+	// Without a configuration file: every VM gets every device hyvd
+	// offers (every device with a personality).
 	VmPolicy defaults{.devices = {DeviceSelector{}},
 			  .max_contexts = kDefaultMaxContexts,
 			  .max_pinned_mb = kDefaultMaxPinnedMb};

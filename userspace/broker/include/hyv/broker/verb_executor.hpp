@@ -7,8 +7,13 @@
 //
 // Validation, in order: the command is in the table (EOPNOTSUPP); cmd_len
 // is its ABI size, resp_udata_max fits the chain with the core response
-// (EINVAL); REG_MR: the runs cover exactly the registered pages (EINVAL),
-// the VM's pinned-page quota (EDQUOT).  Then the host kernel's errno.
+// (EINVAL); the context's driver personality runs the command
+// (EOPNOTSUPP), its driver data has the personality's length and fields
+// (check_udata: EINVAL, EOPNOTSUPP for an address), CREATE_QP's type is
+// one the personality allows (EOPNOTSUPP); REG_MR: the runs cover exactly
+// the registered pages (EINVAL), the VM's pinned-page quota (EDQUOT).
+// Then the host kernel's errno.  Refusals by the personality are logged,
+// rate-limited per VM.
 #pragma once
 
 #include <hyv/broker/vm.hpp>

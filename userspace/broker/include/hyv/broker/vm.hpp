@@ -88,8 +88,9 @@ public:
 
 	// The VM's host user contexts.  add_context fails with EDQUOT at the
 	// policy's max_contexts (check at_context_quota() before creating one
-	// on the host), destroy_context with EINVAL for a handle the VM does
-	// not hold.
+	// on the host) and with EOPNOTSUPP for a device the VM does not have
+	// or whose driver has no personality; destroy_context with EINVAL for
+	// a handle the VM does not hold.
 	bool at_context_quota() const { return contexts_.size() >= policy_.max_contexts; }
 	Result<uint32_t> add_context(uint32_t dev_id, HostContext context);
 	std::error_code destroy_context(uint32_t ctx_handle);

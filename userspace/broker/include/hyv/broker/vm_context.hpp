@@ -11,6 +11,7 @@
 // Locking: none (one io_context, one thread).
 #pragma once
 
+#include <hyv/broker/driver_personality.hpp>
 #include <hyv/broker/host_device.hpp>
 #include <hyv/broker/relay_memory.hpp>
 #include <hyv/broker/verb_table.hpp>
@@ -41,14 +42,15 @@ public:
 
 class VmContext {
 public:
-	VmContext(uint32_t dev_id, uint32_t driver_id, HostContext host)
-		: dev_id_(dev_id), driver_id_(driver_id), host_(std::move(host)) {}
+	// `personality`: the device driver's, which says what runs here.
+	VmContext(uint32_t dev_id, const DriverPersonality &personality, HostContext host)
+		: dev_id_(dev_id), personality_(personality), host_(std::move(host)) {}
 	VmContext(const VmContext &) = delete;
 	VmContext &operator=(const VmContext &) = delete;
 	~VmContext();
 
 	uint32_t dev_id() const { return dev_id_; }
-	uint32_t driver_id() const { return driver_id_; }
+	const DriverPersonality &personality() const { return personality_; }
 	HostContext &host() { return host_; }
 	void set_watch(std::unique_ptr<ContextWatch> watch) { watch_ = std::move(watch); }
 
@@ -68,7 +70,7 @@ private:
 	using Key = std::pair<ObjectKind, uint32_t>;
 
 	uint32_t dev_id_;
-	uint32_t driver_id_;
+	const DriverPersonality &personality_;
 	HostContext host_;
 	std::map<Key, HostObject> objects_;
 	std::map<uint64_t, Key> by_user_handle_;

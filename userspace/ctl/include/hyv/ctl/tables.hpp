@@ -14,7 +14,8 @@ namespace hyv::ctl {
 // with bad_message when the reply does not have the documented shape.
 Result<std::string> format_vm_table(const nlohmann::json &reply);
 
-// The same for a devices reply.
+// The same for a devices reply: the devices hyvd offers, then those it
+// refuses ("-" for dev_id, "refused: REASON" for the VMs).
 Result<std::string> format_device_table(const nlohmann::json &reply);
 
 } // namespace hyv::ctl
