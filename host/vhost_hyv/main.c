@@ -6,10 +6,11 @@
  * /dev/vhost-hyv is a vhost device in the vhost-vsock mould: QEMU owns it
  * (SET_OWNER, memory table, the control, event and doorbell virtqueues,
  * shared-memory region 0), starts and stops it with VHOST_HYV_SET_RUNNING,
- * and asks it for a relay fd that it passes to the hyvd broker.  Requests
- * the guest queues are validated here and relayed to the broker; its
- * answers are copied back into the guest, and the events it writes are put
- * into the guest's event buffers.
+ * tells it of every device reset with VHOST_HYV_RESET_DEVICE, and asks it
+ * for a relay fd that it passes to the hyvd broker.  Requests the guest
+ * queues are validated here and relayed to the broker; its answers are
+ * copied back into the guest, and the events it writes are put into the
+ * guest's event buffers.
  *
  * This file: the device file, its ioctls, and the life cycle of the
  * virtqueues (start, stop, reset, release).  Lock rules: vhost_hyv.h.
@@ -194,6 +195,26 @@ static long vhost_hyv_stop(struct vhost_hyv *vh)
 	return err;
 }
 
+/*
+ * The guest reset the device: stop as for SET_RUNNING(0), and have the
+ * relay tell the broker, ahead of every later request, to destroy what the
+ * guest's previous instance held on the host.
+ */
+static long vhost_hyv_reset_device(struct vhost_hyv *vh)
+{
+	long err;
+
+	mutex_lock(&vh->dev.mutex);
+	err = vhost_dev_check_owner(&vh->dev);
+	if (!err) {
+		vhost_hyv_stop_vqs(vh);
+		vhost_hyv_relay_reset(vh->relay);
+		vhost_hyv_drain_rings(vh);
+	}
+	mutex_unlock(&vh->dev.mutex);
+	return err;
+}
+
 static int vhost_hyv_open(struct inode *inode, struct file *file)
 {
 	struct vhost_poll *ring_poll[VHOST_HYV_NR_RINGS];
@@ -343,6 +364,8 @@ static long vhost_hyv_ioctl(struct file *file, unsigned int ioctl,
 		return running ? vhost_hyv_start(vh) : vhost_hyv_stop(vh);
 	case VHOST_HYV_GET_RELAY:
 		return vhost_hyv_get_relay(vh);
+	case VHOST_HYV_RESET_DEVICE:
+		return vhost_hyv_reset_device(vh);
 	case VHOST_HYV_SET_SHM:
 		return vhost_hyv_shm_set(vh->relay, file, argp);
 	case VHOST_RESET_OWNER:

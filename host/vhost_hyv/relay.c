@@ -255,8 +255,10 @@ int vhost_hyv_relay_attach_file(struct vhost_hyv_relay *relay)
 		err = -ENODEV;
 	else
 		relay->file_open = true;
-	if (!err)
+	if (!err) {
+		relay->reset_pending = false;
 		kref_get(&relay->ref);
+	}
 	spin_unlock(&relay->lock);
 	return err;
 }
@@ -311,6 +313,31 @@ void vhost_hyv_relay_fail_all(struct vhost_hyv_relay *relay, u32 status)
 }
 
 /*
+ * The guest reset the device: whatever the broker has not answered
+ * completes with ECONNRESET, as for a stop, and the broker's next read is
+ * the reset notice, ahead of any request the device takes afterwards.  One
+ * critical section, so that no request slips in ahead of the notice.
+ * Without a relay fd there is no one to tell: the next broker session
+ * starts with nothing of the VM.
+ */
+void vhost_hyv_relay_reset(struct vhost_hyv_relay *relay)
+{
+	bool notify;
+
+	spin_lock(&relay->lock);
+	vhost_hyv_relay_fail_all_locked(relay, ECONNRESET);
+	notify = relay->file_open;
+	if (notify)
+		WRITE_ONCE(relay->reset_pending, true);
+	spin_unlock(&relay->lock);
+
+	trace_vhost_hyv_device_reset(relay->owner_pid, notify);
+	if (notify)
+		wake_up_interruptible_poll(&relay->readers,
+					   EPOLLIN | EPOLLRDNORM);
+}
+
+/*
  * The relay fd was closed: whatever the broker had not answered, read or
  * not, completes with ECONNRESET; new requests fail with ENOTCONN until
  * another relay fd is opened; the guest is sent BROKER_DOWN.  One critical
@@ -320,6 +347,7 @@ void vhost_hyv_relay_detach_file(struct vhost_hyv_relay *relay)
 {
 	spin_lock(&relay->lock);
 	relay->file_open = false;
+	relay->reset_pending = false;
 	vhost_hyv_relay_fail_all_locked(relay, ECONNRESET);
 	vhost_hyv_relay_broker_down_locked(relay);
 	spin_unlock(&relay->lock);
@@ -409,7 +437,8 @@ static bool vhost_hyv_relay_readable(struct vhost_hyv_relay *relay)
 	 * Unlocked hint for wait_event; vhost_hyv_relay_claim() checks
 	 * again.
 	 */
-	return vhost_hyv_relay_pending(relay) ||
+	return READ_ONCE(relay->reset_pending) ||
+	       vhost_hyv_relay_pending(relay) ||
 	       !READ_ONCE(relay->ring_poll[VHOST_HYV_RING_CTRL]);
 }
 
@@ -429,10 +458,12 @@ vhost_hyv_relay_first_pending(struct vhost_hyv_relay *relay)
 }
 
 /*
- * Takes the oldest pending request for a reader, doorbells first, and
- * makes it in flight.  On success *reqp holds a reference the reader must
- * put (or hand to vhost_hyv_relay_unclaim()); *reqp is NULL once the device is
- * gone (EOF).
+ * Takes what a reader gets next: the reset notice if one is armed
+ * (VHOST_HYV_RELAY_CLAIMED_RESET; vhost_hyv_relay_unclaim_reset() arms it
+ * again if the reader cannot deliver it), else the oldest pending request,
+ * doorbells first, made in flight.  Then *reqp holds a reference the reader
+ * must put (or hand to vhost_hyv_relay_unclaim()); it is NULL once the
+ * device is gone (EOF).
  */
 int vhost_hyv_relay_claim(struct vhost_hyv_relay *relay, bool nonblock,
 			  struct vhost_hyv_request **reqp)
@@ -442,7 +473,7 @@ int vhost_hyv_relay_claim(struct vhost_hyv_relay *relay, bool nonblock,
 
 	*reqp = NULL;
 	spin_lock(&relay->lock);
-	while (!vhost_hyv_relay_pending(relay) &&
+	while (!relay->reset_pending && !vhost_hyv_relay_pending(relay) &&
 	       !vhost_hyv_relay_device_gone(relay)) {
 		spin_unlock(&relay->lock);
 		if (nonblock)
@@ -454,17 +485,44 @@ int vhost_hyv_relay_claim(struct vhost_hyv_relay *relay, bool nonblock,
 		spin_lock(&relay->lock);
 	}
 
-	if (!vhost_hyv_relay_device_gone(relay)) {
-		req = vhost_hyv_relay_first_pending(relay);
-		list_del_init(&req->node);
-		req->state = VHOST_HYV_REQ_INFLIGHT;
-		hash_add(relay->inflight, &req->inflight_node, req->id);
-		kref_get(&req->ref);
-		trace_vhost_hyv_request_relayed(relay->owner_pid, req);
-		*reqp = req;
+	if (vhost_hyv_relay_device_gone(relay)) {
+		spin_unlock(&relay->lock);
+		return 0;
 	}
+	if (relay->reset_pending) {
+		WRITE_ONCE(relay->reset_pending, false);
+		spin_unlock(&relay->lock);
+		return VHOST_HYV_RELAY_CLAIMED_RESET;
+	}
+
+	req = vhost_hyv_relay_first_pending(relay);
+	list_del_init(&req->node);
+	req->state = VHOST_HYV_REQ_INFLIGHT;
+	hash_add(relay->inflight, &req->inflight_node, req->id);
+	kref_get(&req->ref);
+	trace_vhost_hyv_request_relayed(relay->owner_pid, req);
+	*reqp = req;
 	spin_unlock(&relay->lock);
 	return 0;
+}
+
+/*
+ * The reader could not copy the reset notice out: arm it again, unless the
+ * relay fd was closed meanwhile (then no one is left to tell).
+ */
+void vhost_hyv_relay_unclaim_reset(struct vhost_hyv_relay *relay)
+{
+	bool rearmed;
+
+	spin_lock(&relay->lock);
+	rearmed = relay->file_open;
+	if (rearmed)
+		WRITE_ONCE(relay->reset_pending, true);
+	spin_unlock(&relay->lock);
+
+	if (rearmed)
+		wake_up_interruptible_poll(&relay->readers,
+					   EPOLLIN | EPOLLRDNORM);
 }
 
 /*
@@ -543,7 +601,7 @@ __poll_t vhost_hyv_relay_poll_mask(struct vhost_hyv_relay *relay)
 	spin_lock(&relay->lock);
 	if (vhost_hyv_relay_device_gone(relay))
 		mask |= EPOLLHUP;
-	else if (vhost_hyv_relay_pending(relay))
+	else if (relay->reset_pending || vhost_hyv_relay_pending(relay))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	spin_unlock(&relay->lock);
 	return mask;

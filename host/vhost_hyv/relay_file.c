@@ -31,6 +31,14 @@ static ssize_t vhost_hyv_relay_read_iter(struct kiocb *iocb,
 		return -EINVAL;
 
 	err = vhost_hyv_relay_claim(relay, nonblock, &req);
+	if (err == VHOST_HYV_RELAY_CLAIMED_RESET) {
+		hdr = (struct vhost_hyv_relay_req){ .id = VHOST_HYV_RELAY_RESET };
+		if (copy_to_iter(&hdr, sizeof(hdr), to) != sizeof(hdr)) {
+			vhost_hyv_relay_unclaim_reset(relay);
+			return -EFAULT;
+		}
+		return sizeof(hdr);
+	}
 	if (err)
 		return err;
 	if (!req)

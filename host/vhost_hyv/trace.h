@@ -17,6 +17,21 @@
 
 #include "vhost_hyv.h"
 
+/*
+ * The guest reset the device; @notified: the broker will read the reset
+ * notice (a relay fd is open).
+ */
+TRACE_EVENT(vhost_hyv_device_reset,
+	    TP_PROTO(pid_t vmm, bool notified),
+	    TP_ARGS(vmm, notified),
+	    TP_STRUCT__entry(__field(pid_t, vmm)
+			     __field(bool, notified)),
+	    TP_fast_assign(__entry->vmm = vmm;
+			   __entry->notified = notified;),
+	    TP_printk("vmm=%d broker=%s", __entry->vmm,
+		      __entry->notified ? "notified" : "none")
+);
+
 DECLARE_EVENT_CLASS(vhost_hyv_request,
 		    TP_PROTO(pid_t vmm, const struct vhost_hyv_request *req),
 		    TP_ARGS(vmm, req),

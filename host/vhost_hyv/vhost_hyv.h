@@ -38,6 +38,12 @@
  * into the old ring and then advances the generation, so a late answer can
  * never land in a ring the guest has since reset and rebuilt.
  *
+ * A device reset (VHOST_HYV_RESET_DEVICE) fails what the broker has not
+ * answered, as a stop does, and in the same critical section arms the
+ * reset notice (relay->reset_pending) if a relay fd is open.  A reader
+ * takes the notice before any pending request, so everything the guest's
+ * next instance asks reaches the broker after it.
+ *
  * Events are copied into the relay when they are written (or, for
  * BROKER_DOWN, when the relay fd closes) and kept there, in order, until
  * the eventq handler has put them into guest buffers.  They are kept only
@@ -243,6 +249,7 @@ struct vhost_hyv_relay {
 	struct vhost_poll *eventq_poll;
 	pid_t owner_pid;		/* of the VMM that opened the device */
 	bool file_open;
+	bool reset_pending;		/* the next read is the reset notice */
 	bool events_running;		/* events are kept, not discarded */
 	u64 last_id;
 	/* Per ring: pending + inflight + done. */
@@ -283,9 +290,13 @@ unsigned int vhost_hyv_relay_nr_requests_all(struct vhost_hyv_relay *relay);
 int vhost_hyv_relay_submit(struct vhost_hyv_relay *relay,
 			   struct vhost_hyv_request *req);
 void vhost_hyv_relay_fail_all(struct vhost_hyv_relay *relay, u32 status);
+void vhost_hyv_relay_reset(struct vhost_hyv_relay *relay);
+void vhost_hyv_relay_unclaim_reset(struct vhost_hyv_relay *relay);
 bool vhost_hyv_relay_take_done(struct vhost_hyv_relay *relay,
 			       enum vhost_hyv_ring ring, struct list_head *list,
 			       unsigned int max);
+/* vhost_hyv_relay_claim() gave the reader the reset notice. */
+#define VHOST_HYV_RELAY_CLAIMED_RESET	1
 int vhost_hyv_relay_claim(struct vhost_hyv_relay *relay, bool nonblock,
 			  struct vhost_hyv_request **reqp);
 void vhost_hyv_relay_unclaim(struct vhost_hyv_relay *relay,

@@ -867,6 +867,8 @@ static void test_ownership(void)
 	      "GET_RELAY before SET_OWNER fails with EPERM");
 	check(ioctl(fd, VHOST_HYV_SET_RUNNING, &running) < 0 &&
 	      errno == EPERM, "SET_RUNNING before SET_OWNER fails with EPERM");
+	check(ioctl(fd, VHOST_HYV_RESET_DEVICE) < 0 && errno == EPERM,
+	      "RESET_DEVICE before SET_OWNER fails with EPERM");
 	/* Read first: the arguments of check() have no evaluation order. */
 	got = ioctl(fd, VHOST_GET_FEATURES, &features) == 0;
 	check(got && (features & (1ull << VIRTIO_F_VERSION_1)) &&
@@ -1404,6 +1406,65 @@ static void test_stop_drains(struct vm *vm, int relay)
 	free(msg);
 }
 
+/* Whether relay_read() returned @n bytes of the reset notice. */
+static bool is_reset_notice(const struct relay_msg *msg, ssize_t n)
+{
+	return n == (ssize_t)sizeof(msg->hdr) &&
+	       msg->hdr.id == VHOST_HYV_RELAY_RESET && !msg->hdr.req_len &&
+	       !msg->hdr.resp_max;
+}
+
+/*
+ * A device reset completes what the broker has not answered, as a stop
+ * does, and the broker reads one reset notice before anything the guest's
+ * next instance asks.
+ */
+static void test_reset_notice(struct vm *vm, int relay)
+{
+	struct relay_msg *msg = malloc(sizeof(*msg));
+	struct completion c;
+	uint64_t id = 0;
+	ssize_t n;
+
+	post_hello(vm, 6, 0x6161, 64);
+	n = relay_read(relay, msg, TIMEOUT_MS);
+	if (is_hello(msg, n, 0x6161))
+		id = msg->hdr.id;
+	check(id, "a request in flight before the reset (read: %s)",
+	      read_result(n));
+	check(vm_ioctl(vm, VHOST_HYV_RESET_DEVICE, NULL) == 0,
+	      "RESET_DEVICE by the owner");
+	check(ring_wait_used(&vm->ctrl, &c, 0) &&
+	      resp_status(vm, 6) == ECONNRESET,
+	      "the reset completes the request in flight: ECONNRESET");
+	check(relay_poll(relay) & POLLIN, "the reset notice is readable");
+
+	check(set_running(vm, 1) == 0, "SET_RUNNING 1 after the reset");
+	post_hello(vm, 7, 0x7272, 64);
+	usleep(200 * 1000);	/* the worker queues it behind the notice */
+	n = relay_read(relay, msg, TIMEOUT_MS);
+	check(is_reset_notice(msg, n),
+	      "the broker reads the reset notice first (read: %s, id %#llx)",
+	      read_result(n), (unsigned long long)msg->hdr.id);
+	n = relay_read(relay, msg, TIMEOUT_MS);
+	check(is_hello(msg, n, 0x7272),
+	      "then the next instance's request (read: %s)", read_result(n));
+	if (n > 0)
+		relay_answer(relay, msg->hdr.id, 0, NULL, 0);
+	check(ring_wait_used(&vm->ctrl, &c, TIMEOUT_MS) &&
+	      resp_status(vm, 7) == 0, "which is answered as usual");
+
+	check(vm_ioctl(vm, VHOST_HYV_RESET_DEVICE, NULL) == 0 &&
+	      vm_ioctl(vm, VHOST_HYV_RESET_DEVICE, NULL) == 0 &&
+	      set_running(vm, 1) == 0, "two resets, then a start");
+	n = relay_read(relay, msg, TIMEOUT_MS);
+	check(is_reset_notice(msg, n) &&
+	      relay_read(relay, msg, 300) == -ETIMEDOUT,
+	      "two resets before a read give one notice (read: %s)",
+	      read_result(n));
+	free(msg);
+}
+
 /* A driver that recycles one head cannot queue more than the ring size. */
 static void test_outstanding_bound(struct vm *vm, int relay)
 {
@@ -1720,10 +1781,15 @@ int main(int argc, char **argv)
 	test_ownership();
 	vm_open(&vm);
 	test_no_relay(&vm);
+	check(vm_ioctl(&vm, VHOST_HYV_RESET_DEVICE, NULL) == 0 &&
+	      set_running(&vm, 1) == 0,
+	      "RESET_DEVICE without a relay fd, then a start");
 	relay = get_relay(&vm);
 	check(relay >= 0, "GET_RELAY by the owner");
 	if (relay < 0)
 		die("GET_RELAY");
+	check(!(relay_poll(relay) & POLLIN),
+	      "a reset while no relay fd was open leaves no notice");
 	test_relay_basics(&vm, relay);
 	test_round_trip(&vm, relay);
 	test_split_chain(&vm, relay);
@@ -1736,6 +1802,7 @@ int main(int argc, char **argv)
 	relay = test_broker_down(&vm, relay);
 	relay = test_relay_close(&vm, relay);
 	test_stop_drains(&vm, relay);
+	test_reset_notice(&vm, relay);
 	test_outstanding_bound(&vm, relay);
 	test_race(&vm, relay);	/* closes the relay fd it ends with */
 	relay = get_relay(&vm);

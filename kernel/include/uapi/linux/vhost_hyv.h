@@ -27,6 +27,15 @@
 #define VHOST_HYV_GET_RELAY	_IO(VHOST_VIRTIO, 0xA1)
 
 /*
+ * The guest reset the device (a driver's reset, a reboot, a function
+ * reset): the virtqueues stop as with VHOST_HYV_SET_RUNNING(0), and the
+ * broker is told, ahead of every request the device takes afterwards, that
+ * the host objects of the guest's previous instance are to be destroyed
+ * (VHOST_HYV_RELAY_RESET).  QEMU issues it for every device reset.
+ */
+#define VHOST_HYV_RESET_DEVICE	_IO(VHOST_VIRTIO, 0xA3)
+
+/*
  * Shared-memory region 0 of the device (queue memory, see virtio_hyv.h):
  * QEMU sets its size once (a power of two, at least 4096; -EBUSY the second
  * time) and mmap()s the vhost fd at the returned mmap_offset with exactly
@@ -110,6 +119,17 @@ struct vhost_hyv_relay_req {
 	__u32 req_len;
 	__u32 resp_max;		/* device-writable bytes in the chain */
 };
+
+/*
+ * After VHOST_HYV_RESET_DEVICE, read() returns this header alone (id
+ * VHOST_HYV_RELAY_RESET, req_len and resp_max 0) before any request the
+ * device took after the reset.  The broker destroys every host object,
+ * queue mapping and guest-memory window of the VM and answers nothing.
+ * Resets before the next read() give one notice; none is given while no
+ * relay fd is open (a new broker session holds nothing of the VM).
+ * Request ids count up from 1 and never reach it.
+ */
+#define VHOST_HYV_RELAY_RESET	(~(__u64)1)
 
 /*
  * write() on the relay fd completes one request: this header followed by
