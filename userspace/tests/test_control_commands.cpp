@@ -42,6 +42,7 @@ TEST_CASE("list answers every VM with the documented fields", "[control]")
 	CHECK(vm["contexts"] == 0);
 	CHECK(vm["max_contexts"] == 64);
 	CHECK(vm["requests"] == 1);
+	CHECK(vm["resets"] == 0);
 	CHECK(vm["pinned_pages"] == 0);
 	CHECK(vm["max_pinned_mb"] == 1024);
 	for (const char *kind : {"pds", "mrs", "cqs", "qps", "srqs", "ahs"})

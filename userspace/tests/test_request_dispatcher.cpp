@@ -341,3 +341,27 @@ TEST_CASE("a VM that goes away takes its host contexts with it", "[dispatch]")
 	}
 	CHECK(f.device("rxe0").open_contexts() == 0);
 }
+
+TEST_CASE("a reset notice destroys every context of the VM and is not answered", "[dispatch]")
+{
+	DispatchFixture f;
+	CHECK(answer(f.vm(), relay_frame(1, hello_request(1, 3), 1296)).status() == 0);
+	f.create_context();
+	f.create_context();
+	CHECK(f.device("siw0").open_contexts() == 2);
+	auto other = f.add_vm("guest2");
+	CHECK(status_of(other.vm(), create_context_request(f.siw(), {}, 8)) == 0);
+
+	Bytes notice(kRelayRequestHeaderSize);
+	store_native<uint64_t>(notice, 0, VHOST_HYV_RELAY_RESET);
+	Bytes out(kRelayWriteBufferSize);
+	CHECK_FALSE(dispatch_relay_frame(f.vm(), notice, out));
+
+	CHECK(f.vm().context_count() == 0);
+	CHECK(f.vm().resets() == 1);
+	CHECK(f.vm().state() == Vm::State::connected);
+	CHECK(f.device("siw0").open_contexts() == 1);	// the other VM's
+	CHECK(other.vm().context_count() == 1);
+	// The guest's next driver starts again.
+	CHECK(f.create_context() != 0);
+}

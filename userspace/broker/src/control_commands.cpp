@@ -91,6 +91,7 @@ json vm_list_json(const Broker &broker)
 			{"contexts", vm->context_count()},
 			{"max_contexts", vm->policy().max_contexts},
 			{"requests", vm->requests()},
+			{"resets", vm->resets()},
 			{"pinned_pages", vm->pinned_pages()},
 			{"max_pinned_mb", vm->policy().max_pinned_mb},
 		};

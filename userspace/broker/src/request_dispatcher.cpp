@@ -198,6 +198,10 @@ std::optional<std::size_t> dispatch_relay_frame(Vm &vm, std::span<const std::byt
 			      vm.log_name(), frame.size());
 		return std::nullopt;
 	}
+	if (header->id == VHOST_HYV_RELAY_RESET) {
+		vm.reset_device();
+		return std::nullopt;
+	}
 	auto body = proto::relay_response_body(out).first(header->resp_max);
 
 	Result<std::size_t> used = error(EINVAL);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <numeric>
 
 namespace hyv::broker {
 
@@ -72,6 +73,19 @@ void Vm::destroy_contexts_on(uint32_t dev_id)
 	});
 	if (gone)
 		spdlog::debug("contexts destroyed {} dev_id={} count={}", log_name(), dev_id, gone);
+}
+
+void Vm::reset_device()
+{
+	const ObjectCounts objects = object_counts();
+	const std::size_t contexts = contexts_.size();
+	const uint64_t pinned = pinned_pages();
+
+	contexts_.clear();
+	state_ = State::connected;
+	resets_++;
+	spdlog::info("vm reset {} contexts={} objects={} pinned_pages={}", log_name(), contexts,
+		     std::accumulate(objects.begin(), objects.end(), uint64_t{0}), pinned);
 }
 
 Result<uint32_t> Vm::add_context(uint32_t dev_id, HostContext context)

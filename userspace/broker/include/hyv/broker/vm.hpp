@@ -69,6 +69,12 @@ public:
 	uint64_t requests() const { return requests_; }
 	void count_request() { requests_++; }
 
+	// The guest reset its device (a driver's reset, a reboot, a function
+	// reset; vhost_hyv's reset notice): every context goes, with all it
+	// holds on the host, and the guest's next driver starts with HELLO.
+	void reset_device();
+	uint64_t resets() const { return resets_; }
+
 	// hyvctl attach (true) and detach (false), by device name, for as
 	// long as the VM is connected; nullopt where the configuration decides.
 	std::optional<bool> override_for(const std::string &device_name) const;
@@ -124,6 +130,7 @@ private:
 	EventSink sink_;
 	State state_ = State::connected;
 	uint64_t requests_ = 0;
+	uint64_t resets_ = 0;
 	mutable LogRateLimit guest_log_limit_;
 	std::map<std::string, bool> overrides_;
 	std::map<uint32_t, std::shared_ptr<HostDevice>> devices_;
