@@ -5,7 +5,9 @@
  * descriptor chains on a request queue, any number of them in flight from
  * any number of threads; the virtqueue callback completes them.
  */
+#include <linux/bitops.h>
 #include <linux/err.h>
+#include <linux/minmax.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/virtio_config.h>
@@ -201,21 +203,56 @@ static int virtio_hyv_reqq_add(struct virtio_hyv *hyv,
 	return ret;
 }
 
-/* Waits for the device to complete a request that is on the ring. */
-static int virtio_hyv_reqq_wait(struct virtio_hyv_req *req, long timeout)
+/*
+ * Whether the device was reset under the driver: something that reached
+ * its registers (a process mapping the virtio PCI capabilities, a function
+ * reset) cleared DRIVER_OK.  Such a device completes nothing that is on
+ * its rings, and the host has destroyed every object of this driver
+ * instance, so new requests are refused (-ENODEV) until the driver is
+ * bound again.
+ */
+static bool virtio_hyv_reqq_device_lost(struct virtio_hyv *hyv)
 {
-	long left;
+	struct virtio_device *vdev = hyv->vdev;
 
-	if (req->teardown)
-		left = wait_for_completion_timeout(&req->done, timeout);
-	else
-		left = wait_for_completion_killable_timeout(&req->done,
-							    timeout);
-	if (left < 0)
-		return -EINTR;
-	if (!left)
-		return -ETIMEDOUT;
-	return req->error;
+	if (vdev->config->get_status(vdev) & VIRTIO_CONFIG_S_DRIVER_OK)
+		return false;
+	if (!test_and_set_bit(0, &hyv->lost))
+		dev_warn(&vdev->dev,
+			 "device reset under the driver: its RDMA resources are gone on the host; bind the driver again\n");
+	virtio_hyv_reqq_stop(hyv);
+	return true;
+}
+
+/*
+ * Waits for the device to complete a request that is on the ring, looking
+ * every VIRTIO_HYV_REQ_CHECK_INTERVAL for a reset under the driver, which
+ * would leave the request on the ring for good.  The device's reference
+ * keeps the request's buffers until the ring is drained.
+ */
+static int virtio_hyv_reqq_wait(struct virtio_hyv *hyv,
+				struct virtio_hyv_req *req, long timeout)
+{
+	long slice, left;
+
+	for (;;) {
+		slice = min_t(long, timeout, VIRTIO_HYV_REQ_CHECK_INTERVAL);
+		if (req->teardown)
+			left = wait_for_completion_timeout(&req->done, slice);
+		else
+			left = wait_for_completion_killable_timeout(&req->done,
+								    slice);
+		if (left < 0)
+			return -EINTR;
+		if (left)
+			return req->error;
+		if (timeout != MAX_SCHEDULE_TIMEOUT)
+			timeout -= slice;
+		if (!timeout)
+			return -ETIMEDOUT;
+		if (virtio_hyv_reqq_device_lost(hyv))
+			return -ENODEV;
+	}
 }
 
 /**
@@ -234,9 +271,9 @@ static int virtio_hyv_reqq_wait(struct virtio_hyv_req *req, long timeout)
  * executed at most once.
  *
  * Return: 0 once the device completed the request (req->used_len is then
- * valid), -ENODEV when the device went away first, -ETIMEDOUT, -EINTR when
- * the caller was killed, -ENOMEM or -EINVAL when the chain could not be
- * queued.
+ * valid), -ENODEV when the device went away or was reset under the driver
+ * first, -ETIMEDOUT, -EINTR when the caller was killed, -ENOMEM or -EINVAL
+ * when the chain could not be queued.
  */
 VISIBLE_IF_VIRTIO_HYV_TEST_HOOKS
 int virtio_hyv_reqq_exec_sgs(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
@@ -249,7 +286,7 @@ int virtio_hyv_reqq_exec_sgs(struct virtio_hyv *hyv, struct virtio_hyv_reqq *q,
 	ret = virtio_hyv_reqq_add(hyv, q, req, sgs, out_sgs, in_sgs);
 	if (ret)
 		return ret;
-	return virtio_hyv_reqq_wait(req, timeout);
+	return virtio_hyv_reqq_wait(hyv, req, timeout);
 }
 
 /**

@@ -22,6 +22,8 @@
 
 /* How long a request may take before its submitter gives up. */
 #define VIRTIO_HYV_REQ_TIMEOUT		(30 * HZ)
+/* How often a waiting submitter checks that the device was not reset. */
+#define VIRTIO_HYV_REQ_CHECK_INTERVAL	HZ
 
 /* Largest HELLO response: header plus a full device list. */
 #define VIRTIO_HYV_HELLO_RESP_MAX					\
@@ -131,6 +133,7 @@ struct virtio_hyv {
 	struct virtio_hyv_reqq ctrlq;
 	struct virtio_hyv_reqq dbq;	/* with VIRTIO_HYV_F_DOORBELL_QUEUE */
 	atomic64_t next_req_id;		/* for tracing only */
+	unsigned long lost;		/* bit 0: reset under the driver */
 
 	/* Shared-memory region 0 (host queues); shm_len 0: none. */
 	u64 shm_addr;
