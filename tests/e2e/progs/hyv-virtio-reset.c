@@ -2,10 +2,12 @@
 /*
  * hyv-virtio-reset VIRTIO_DEV: reset a virtio PCI device behind its
  * driver's back, as a hostile or buggy guest process with root can: write
- * 0 to device_status in the device's common configuration (found through
- * its vendor capability in PCI config space), mapped from the BAR's sysfs
- * resource file, then wait until the device reads back 0, as the virtio
- * spec asks of a driver that resets a device.
+ * 0 to device_status in the device's common configuration through the
+ * virtio PCI configuration access capability (VIRTIO_PCI_CAP_PCI_CFG, a
+ * window into the BARs in PCI config space, written through sysfs), then
+ * wait until the status reads back 0, as the virtio spec asks of a driver
+ * that resets a device.  (Mapping the BAR itself is refused while a driver
+ * holds it: CONFIG_IO_STRICT_DEVMEM.)
  *
  * VIRTIO_DEV is the device's directory on the virtio bus, e.g.
  * /sys/bus/virtio/devices/virtio3 (its parent is the PCI function).
@@ -18,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -37,53 +38,67 @@ static void die_msg(const char *msg)
 	exit(1);
 }
 
-/* The common configuration's capability, from the function's config space. */
-static struct virtio_pci_cap find_common_cfg(const char *pci_dir)
+/* The position of the virtio capability of @cfg_type in @cfg, or 0. */
+static uint8_t find_cap(const uint8_t *cfg, uint8_t cfg_type)
 {
 	struct virtio_pci_cap cap;
-	uint8_t cfg[256];
-	char path[PATH_MAX];
 	unsigned int hops;
-	ssize_t n;
 	uint8_t pos;
-	int fd;
-
-	if (snprintf(path, sizeof(path), "%s/config", pci_dir) >= (int)sizeof(path))
-		die_msg("path too long");
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		die(path);
-	n = pread(fd, cfg, sizeof(cfg), 0);
-	if (n != (ssize_t)sizeof(cfg))
-		die_msg("cannot read 256 bytes of PCI config space (not root?)");
-	close(fd);
 
 	if (!(cfg[PCI_STATUS] & PCI_STATUS_CAP_LIST))
-		die_msg("the function has no capability list");
+		return 0;
 	pos = cfg[PCI_CAPABILITY_LIST];
 	for (hops = 0; pos && hops < 48; hops++, pos = cfg[pos + 1]) {
-		if (pos > sizeof(cfg) - sizeof(cap))
+		if (pos > 256 - sizeof(struct virtio_pci_cfg_cap))
 			break;
 		memcpy(&cap, cfg + pos, sizeof(cap));
-		if (cap.cap_vndr == PCI_CAP_ID_VNDR &&
-		    cap.cfg_type == VIRTIO_PCI_CAP_COMMON_CFG)
-			return cap;
+		if (cap.cap_vndr == PCI_CAP_ID_VNDR && cap.cfg_type == cfg_type)
+			return pos;
 	}
-	die_msg("no virtio common configuration capability");
-	return cap;
+	return 0;
+}
+
+static void config_write(int fd, const void *buf, size_t len, off_t where)
+{
+	if (pwrite(fd, buf, len, where) != (ssize_t)len)
+		die("write to PCI config space");
+}
+
+/*
+ * One byte of the device's BAR @bar at @offset through the access window
+ * at @window: written with @value unless @value is negative; returns what
+ * it reads.
+ */
+static uint8_t window_access(int fd, uint8_t window, uint8_t bar,
+			     uint32_t offset, int value)
+{
+	const uint32_t one = 1;	/* little-endian, as is this program's host */
+	uint8_t byte;
+
+	config_write(fd, &bar, 1, window + offsetof(struct virtio_pci_cap, bar));
+	config_write(fd, &offset, 4,
+		     window + offsetof(struct virtio_pci_cap, offset));
+	config_write(fd, &one, 4, window + offsetof(struct virtio_pci_cap, length));
+	if (value >= 0) {
+		byte = value;
+		config_write(fd, &byte, 1,
+			     window + offsetof(struct virtio_pci_cfg_cap, pci_cfg_data));
+		return byte;
+	}
+	if (pread(fd, &byte, 1,
+		  window + offsetof(struct virtio_pci_cfg_cap, pci_cfg_data)) != 1)
+		die("read from PCI config space");
+	return byte;
 }
 
 int main(int argc, char **argv)
 {
 	struct timespec tick = { .tv_nsec = 10 * 1000 * 1000 };
 	char pci_dir[PATH_MAX], link[PATH_MAX], path[PATH_MAX];
-	volatile uint8_t *status;
-	struct virtio_pci_cap cap;
-	long page = sysconf(_SC_PAGESIZE);
-	uint32_t offset, base;
+	struct virtio_pci_cap common;
+	uint8_t cfg[256], window, pos;
 	unsigned int waited;
-	uint8_t *map;
-	size_t len;
+	uint32_t status_at;
 	int fd;
 
 	if (argc != 2) {
@@ -94,34 +109,33 @@ int main(int argc, char **argv)
 		die_msg("path too long");
 	if (!realpath(link, pci_dir))
 		die(link);
-
-	cap = find_common_cfg(pci_dir);
-	offset = cap.offset;	/* little-endian, as is this program's host */
-	base = offset & ~(uint32_t)(page - 1);
-	len = offset - base + sizeof(struct virtio_pci_common_cfg);
-
-	if (snprintf(path, sizeof(path), "%s/resource%u", pci_dir, cap.bar) >=
-	    (int)sizeof(path))
+	if (snprintf(path, sizeof(path), "%s/config", pci_dir) >= (int)sizeof(path))
 		die_msg("path too long");
-	fd = open(path, O_RDWR | O_SYNC);
+	fd = open(path, O_RDWR);
 	if (fd < 0)
 		die(path);
-	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, base);
-	if (map == MAP_FAILED)
-		die("mmap of the BAR");
-	status = map + (offset - base) +
-		 offsetof(struct virtio_pci_common_cfg, device_status);
+	if (pread(fd, cfg, sizeof(cfg), 0) != (ssize_t)sizeof(cfg))
+		die_msg("cannot read 256 bytes of PCI config space (not root?)");
 
-	printf("device_status %#x -> 0 (BAR %u, offset %#x)\n", *status,
-	       cap.bar, offset);
-	*status = 0;
-	for (waited = 0; *status; waited++) {
+	pos = find_cap(cfg, VIRTIO_PCI_CAP_COMMON_CFG);
+	window = find_cap(cfg, VIRTIO_PCI_CAP_PCI_CFG);
+	if (!pos || !window)
+		die_msg("no virtio common configuration or access capability");
+	memcpy(&common, cfg + pos, sizeof(common));
+	status_at = common.offset +
+		    offsetof(struct virtio_pci_common_cfg, device_status);
+
+	printf("device_status %#x -> 0 (BAR %u, offset %#x)\n",
+	       window_access(fd, window, common.bar, status_at, -1), common.bar,
+	       status_at);
+	window_access(fd, window, common.bar, status_at, 0);
+	for (waited = 0; window_access(fd, window, common.bar, status_at, -1);
+	     waited++) {
 		if (waited == 500)
 			die_msg("the device did not reset within 5 s");
 		nanosleep(&tick, NULL);
 	}
 	printf("device_status reads 0: the device is reset\n");
-	munmap(map, len);
 	close(fd);
 	return 0;
 }
