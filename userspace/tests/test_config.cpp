@@ -90,6 +90,29 @@ devices = ["7cfe:9003:00ae:c4e0"]
 	CHECK(by_uuid.max_contexts == 8);
 }
 
+TEST_CASE("object quotas come from the defaults, overridden kind by kind", "[config]")
+{
+	CHECK(Config{}.policy_for("x", {}).max_objects == kDefaultMaxObjects);
+	const Config config = parsed(R"(
+[defaults]
+max_mrs = 10
+max_qps = 0
+
+[vm.guest1]
+max_qps = 3
+max_ahs = 5
+)");
+	const VmPolicy other = config.policy_for("guest9", {});
+	CHECK(other.max_objects_of(ObjectKind::mr) == 10);
+	CHECK(other.max_objects_of(ObjectKind::qp) == 0);
+	CHECK(other.max_objects_of(ObjectKind::pd) == kDefaultMaxObjects[0]);
+	const VmPolicy guest1 = config.policy_for("guest1", {});
+	CHECK(guest1.max_objects_of(ObjectKind::mr) == 10);
+	CHECK(guest1.max_objects_of(ObjectKind::qp) == 3);
+	CHECK(guest1.max_objects_of(ObjectKind::ah) == 5);
+	CHECK(guest1.max_objects_of(ObjectKind::cq) == kDefaultMaxObjects[2]);
+}
+
 TEST_CASE("device entries are \"*\", names or GUIDs", "[config]")
 {
 	CHECK(parse_device_selector("*") == DeviceSelector{});
@@ -125,7 +148,14 @@ TEST_CASE("bad files are refused with the place and the reason", "[config]")
 	CHECK(error_of("devices = [\"*\"]\n").starts_with("hyvd.toml:1:1: unknown table or key"));
 	CHECK(error_of("[vm.guest1]\ndevics = [\"rxe0\"]\n") ==
 	      "hyvd.toml:2:1: [vm.\"guest1\"]: unknown key 'devics' (expected devices, "
-	      "max_contexts or max_pinned_mb)");
+	      "max_contexts, max_pinned_mb or max_pds, max_mrs, max_cqs, max_qps, max_srqs, "
+	      "max_ahs)");
+	CHECK(error_of("[defaults]\nmax_qp = 1\n").starts_with(
+		"hyvd.toml:2:1: [defaults]: unknown key 'max_qp'"));
+	CHECK(error_of("[defaults]\nmax_mrs = -1\n") ==
+	      "hyvd.toml:2:11: [defaults]: max_mrs must be an integer from 0 to 1048576");
+	CHECK(error_of("[vm.a]\nmax_ahs = 1048577\n").ends_with("max_ahs must be an integer from 0 "
+								 "to 1048576"));
 	CHECK(error_of("[defaults]\nmax_pinned_mb = -1\n") ==
 	      "hyvd.toml:2:17: [defaults]: max_pinned_mb must be an integer from 0 to 1048576");
 	CHECK(error_of("[defaults]\ndevices = \"rxe0\"\n") ==
@@ -185,4 +215,6 @@ TEST_CASE("the example configuration is valid and means what it says", "[config]
 	const auto guest2 = config->policy_for("guest2", *parse_uuid("68797600-0000-4000-8000-000000000002"));
 	CHECK(guest2.devices == std::vector{name("siw0")});
 	CHECK(guest2.max_contexts == 16);
+	CHECK(guest2.max_objects_of(ObjectKind::mr) == 4096);
+	CHECK(guest2.max_objects_of(ObjectKind::qp) == 64);
 }

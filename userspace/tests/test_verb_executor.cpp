@@ -49,15 +49,17 @@ constexpr std::size_t kVerbResp = sizeof(virtio_hyv_verb_resp);
 
 struct Fixture {
 	std::shared_ptr<test::Journal> journal = std::make_shared<test::Journal>();
-	broker::Vm vm{1, {.name = "guest"}, broker::VmPolicy{.max_pinned_mb = 1},
-		      [](const broker::Vm &, const proto::Event &) {}};
+	broker::Vm vm;
 	test::FakeUverbsFile *file = nullptr;
 	test::FakeRelayMemory *relay = nullptr;
 	broker::VmContext *context = nullptr;
 	uint32_t ctx_handle = 0;
 	Bytes body = Bytes(4096);
 
-	explicit Fixture(uint32_t driver_id = RDMA_DRIVER_RXE)
+	explicit Fixture(uint32_t driver_id = RDMA_DRIVER_RXE,
+			 broker::VmPolicy policy = {.max_pinned_mb = 1})
+		: vm{1, {.name = "guest"}, std::move(policy),
+		     [](const broker::Vm &, const proto::Event &) {}}
 	{
 		auto device = std::make_shared<test::FakeHostDevice>(
 			3, test::scanned_device(1, "rxe0", 1, driver_id));
@@ -359,6 +361,42 @@ TEST_CASE("REG_MR: bad runs are EINVAL, the pinned quota is EDQUOT", "[verbs]")
 	      errno_code(EDQUOT));
 	CHECK(f.relay->guest_maps.empty());
 	CHECK(f.file->commands.empty());
+}
+
+TEST_CASE("creates beyond the VM's quota of their kind are EDQUOT, and never reach the host",
+	  "[verbs]")
+{
+	broker::VmPolicy policy{.max_pinned_mb = 1};
+	policy.max_objects[static_cast<int>(ObjectKind::pd)] = 2;
+	policy.max_objects[static_cast<int>(ObjectKind::mr)] = 1;
+	Fixture f(RDMA_DRIVER_RXE, policy);
+
+	ib_uverbs_alloc_pd pd{};
+	REQUIRE(f.verb(IB_USER_VERBS_CMD_ALLOC_PD, pd));
+	const uint32_t first = f.created_handle();
+	REQUIRE(f.verb(IB_USER_VERBS_CMD_ALLOC_PD, pd));
+	const std::size_t sent = f.file->commands.size();
+	CHECK(f.verb(IB_USER_VERBS_CMD_ALLOC_PD, pd).error() == errno_code(EDQUOT));
+	CHECK(f.file->commands.size() == sent);
+	// Another kind is not limited by it.
+	ib_uverbs_create_cq cq{};
+	CHECK(f.verb(IB_USER_VERBS_CMD_CREATE_CQ, cq, sizeof(rxe_create_cq_resp)));
+	// A destroyed object makes room.
+	ib_uverbs_dealloc_pd dealloc{.pd_handle = first};
+	REQUIRE(f.verb(IB_USER_VERBS_CMD_DEALLOC_PD, dealloc));
+	CHECK(f.verb(IB_USER_VERBS_CMD_ALLOC_PD, pd));
+	CHECK(f.vm.object_counts()[static_cast<int>(ObjectKind::pd)] == 2);
+
+	const virtio_hyv_page_run one[1] = {{0x100000, 1}};
+	const proto::RegMrRequest req{.ctx_handle = f.ctx_handle,
+				      .iova = 0x1000,
+				      .length = 0x1000,
+				      .num_runs = 1,
+				      .runs = std::as_bytes(std::span(one))};
+	REQUIRE(broker::execute_reg_mr(f.vm, *f.context, req, f.body));
+	CHECK(broker::execute_reg_mr(f.vm, *f.context, req, f.body).error() ==
+	      errno_code(EDQUOT));
+	CHECK(f.relay->guest_maps.size() == 1);	// nothing pinned for the refused one
 }
 
 TEST_CASE("DOORBELL is POST_SEND with no work requests", "[verbs]")

@@ -64,6 +64,17 @@ ConfigError error_at(std::string_view origin, const toml::source_region &where,
 	return {fmt::format("{}:{}:{}: {}", origin, where.begin.line, where.begin.column, message)};
 }
 
+// The ObjectKind index a "max_<kinds>" key limits ("max_mrs": MRs).
+std::optional<std::size_t> object_limit_key(std::string_view key)
+{
+	if (!key.starts_with("max_"))
+		return std::nullopt;
+	for (std::size_t kind = 0; kind < kObjectKinds; kind++)
+		if (key.substr(4) == object_kind_plural(static_cast<ObjectKind>(kind)))
+			return kind;
+	return std::nullopt;
+}
+
 class Parser {
 public:
 	explicit Parser(std::string_view origin) : origin_(origin) {}
@@ -78,12 +89,7 @@ public:
 				auto section = vm_section(key, node, "[defaults]");
 				if (!section)
 					return section.error();
-				if (section->devices)
-					config.defaults.devices = std::move(*section->devices);
-				if (section->max_contexts)
-					config.defaults.max_contexts = *section->max_contexts;
-				if (section->max_pinned_mb)
-					config.defaults.max_pinned_mb = *section->max_pinned_mb;
+				section->apply_to(config.defaults);
 			} else if (key.str() == "vm") {
 				if (auto error = vm_sections(node, config))
 					return *error;
@@ -153,10 +159,20 @@ private:
 								    "from 0 to {}",
 								    what, kMaxMaxPinnedMb));
 				section.max_pinned_mb = static_cast<uint32_t>(*number);
+			} else if (const auto kind = object_limit_key(field.str())) {
+				const auto number = value.value_exact<int64_t>();
+				if (!number || *number < 0 || *number > kMaxMaxObjects)
+					return error_at(origin_, value.source(),
+							fmt::format("{}: {} must be an integer from 0 "
+								    "to {}",
+								    what, field.str(), kMaxMaxObjects));
+				section.max_objects[*kind] = static_cast<uint32_t>(*number);
 			} else {
 				return error_at(origin_, field.source(),
 						fmt::format("{}: unknown key '{}' (expected devices, "
-							    "max_contexts or max_pinned_mb)",
+							    "max_contexts, max_pinned_mb or max_pds, "
+							    "max_mrs, max_cqs, max_qps, max_srqs, "
+							    "max_ahs)",
 							    what, field.str()));
 			}
 		}
@@ -269,15 +285,22 @@ VmPolicy Config::policy_for(std::string_view vm_name, const std::array<uint8_t, 
 		section = &it->second;
 	else if (auto named = by_name.find(std::string(vm_name)); named != by_name.end())
 		section = &named->second;
-	if (section) {
-		if (section->devices)
-			policy.devices = *section->devices;
-		if (section->max_contexts)
-			policy.max_contexts = *section->max_contexts;
-		if (section->max_pinned_mb)
-			policy.max_pinned_mb = *section->max_pinned_mb;
-	}
+	if (section)
+		section->apply_to(policy);
 	return policy;
+}
+
+void Config::VmSection::apply_to(VmPolicy &policy) const
+{
+	if (devices)
+		policy.devices = *devices;
+	if (max_contexts)
+		policy.max_contexts = *max_contexts;
+	if (max_pinned_mb)
+		policy.max_pinned_mb = *max_pinned_mb;
+	for (std::size_t kind = 0; kind < kObjectKinds; kind++)
+		if (max_objects[kind])
+			policy.max_objects[kind] = *max_objects[kind];
 }
 
 void throw_exception_from_error(const ConfigError &error, const boost::source_location &location)

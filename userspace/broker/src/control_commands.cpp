@@ -95,10 +95,14 @@ json vm_list_json(const Broker &broker)
 			{"pinned_pages", vm->pinned_pages()},
 			{"max_pinned_mb", vm->policy().max_pinned_mb},
 		};
-		// Host objects over all contexts: "pds", "mrs", "cqs", ...
+		// Host objects over all contexts, "pds", "mrs", "cqs", ..., and
+		// what the VM may hold of each, "max_pds", ...
 		const ObjectCounts counts = vm->object_counts();
-		for (std::size_t kind = 0; kind < counts.size(); kind++)
-			entry[object_kind_plural(static_cast<ObjectKind>(kind))] = counts[kind];
+		for (std::size_t kind = 0; kind < counts.size(); kind++) {
+			const std::string plural = object_kind_plural(static_cast<ObjectKind>(kind));
+			entry[plural] = counts[kind];
+			entry["max_" + plural] = vm->policy().max_objects[kind];
+		}
 		list.push_back(std::move(entry));
 	}
 	return {{"ok", true}, {"vms", std::move(list)}};

@@ -148,6 +148,16 @@ std::error_code refuse(Vm &vm, const DriverPersonality &personality, const char 
 	return refusal.error;
 }
 
+// A create beyond the VM's quota of its kind: EDQUOT for the guest, and a
+// line for the log (rate-limited: a guest can flood creates at will).
+std::error_code over_quota(Vm &vm, ObjectKind kind)
+{
+	if (uint64_t suppressed; vm.may_log(suppressed))
+		spdlog::warn("quota reached {} kind={} limit={} suppressed={}", vm.log_name(),
+			     object_kind_plural(kind), vm.policy().max_objects_of(kind), suppressed);
+	return errno_code(EDQUOT);
+}
+
 } // namespace
 
 Result<std::size_t> execute_verb(Vm &vm, VmContext &context, const proto::VerbRequest &req,
@@ -176,6 +186,9 @@ Result<std::size_t> execute_verb(Vm &vm, VmContext &context, const proto::VerbRe
 				      {std::make_error_code(std::errc::operation_not_supported),
 				       fmt::format("QP type {} not allowed", type)});
 	}
+
+	if (spec->effect == VerbEffect::create && vm.at_object_quota(spec->kind))
+		return over_quota(vm, spec->kind);
 
 	const auto info_at = queue_info_pointer(*rule);
 	// Driver data out exists only beside a core response; the host gets
@@ -288,6 +301,8 @@ Result<std::size_t> execute_reg_mr(Vm &vm, VmContext &context, const proto::RegM
 	const auto pages = check_page_runs(runs, req.iova, req.length);
 	if (!pages)
 		return pages.error();
+	if (vm.at_object_quota(ObjectKind::mr))
+		return over_quota(vm, ObjectKind::mr);
 	if (*pages > vm.policy().max_pinned_pages() ||
 	    vm.pinned_pages() > vm.policy().max_pinned_pages() - *pages)
 		return errno_code(EDQUOT);

@@ -20,6 +20,7 @@ HostObject &VmContext::add(ObjectKind kind, uint32_t handle, HostObject object)
 	erase(kind, handle);
 	if (object.user_handle)
 		by_user_handle_[object.user_handle] = key;
+	counts_[static_cast<std::size_t>(kind)]++;
 	return objects_.emplace(key, std::move(object)).first->second;
 }
 
@@ -36,6 +37,7 @@ void VmContext::erase(ObjectKind kind, uint32_t handle)
 		return;
 	by_user_handle_.erase(it->second.user_handle);
 	objects_.erase(it);
+	counts_[static_cast<std::size_t>(kind)]--;
 }
 
 std::optional<std::pair<ObjectKind, uint32_t>> VmContext::by_user_handle(uint64_t user_handle) const
@@ -44,14 +46,6 @@ std::optional<std::pair<ObjectKind, uint32_t>> VmContext::by_user_handle(uint64_
 	if (it == by_user_handle_.end())
 		return std::nullopt;
 	return it->second;
-}
-
-ObjectCounts VmContext::counts() const
-{
-	ObjectCounts counts{};
-	for (const auto &[key, object] : objects_)
-		counts[static_cast<std::size_t>(key.first)]++;
-	return counts;
 }
 
 uint64_t VmContext::pinned_pages() const

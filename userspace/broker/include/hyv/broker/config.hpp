@@ -7,6 +7,9 @@
 //                                 # ("*": every device hyvd offers)
 //   max_contexts = 64
 //   max_pinned_mb = 1024          # guest memory registered (REG_MR)
+//   max_mrs = 4096                # host objects by kind: max_pds,
+//                                 # max_mrs, max_cqs, max_qps, max_srqs,
+//                                 # max_ahs (kDefaultMaxObjects)
 //
 //   [vm.guest1]                   # by QEMU -name
 //   devices = ["rxe0"]
@@ -20,6 +23,8 @@
 // device without one is refused, shown by `hyvctl devices`.
 // Documentation/admin-guide.rst is the reference.
 #pragma once
+
+#include <hyv/broker/verb_table.hpp>
 
 #include <boost/system/result.hpp>
 
@@ -41,6 +46,16 @@ inline constexpr uint32_t kMaxMaxContexts = 4096;
 // Guest memory a VM may have pinned by its registrations, in MiB.
 inline constexpr uint32_t kDefaultMaxPinnedMb = 1024;
 inline constexpr uint32_t kMaxMaxPinnedMb = 1u << 20;
+
+// Host objects of each kind (in ObjectKind order: PDs, MRs, CQs, QPs, SRQs,
+// AHs) a VM may hold at once.  hyvd maps each MR's guest window and each
+// queue into its own address space, so these also bound its mappings:
+// about 7,400 per VM with the defaults (4096 MRs, 1024 CQs, 1024 QPs of two
+// queues, 256 SRQs), while vm.max_map_count (65530 by default) is for all
+// VMs together.
+using ObjectLimits = std::array<uint32_t, kObjectKinds>;
+inline constexpr ObjectLimits kDefaultMaxObjects = {256, 4096, 1024, 1024, 256, 1024};
+inline constexpr uint32_t kMaxMaxObjects = 1u << 20;
 
 // One entry of a `devices` list.
 struct DeviceSelector {
@@ -70,7 +85,12 @@ struct VmPolicy {
 	std::vector<DeviceSelector> devices;	// empty: no device
 	uint32_t max_contexts = kDefaultMaxContexts;
 	uint32_t max_pinned_mb = kDefaultMaxPinnedMb;
+	ObjectLimits max_objects = kDefaultMaxObjects;
 
+	uint32_t max_objects_of(ObjectKind kind) const
+	{
+		return max_objects[static_cast<std::size_t>(kind)];
+	}
 	// max_pinned_mb in 4096-byte pages.
 	uint64_t max_pinned_pages() const { return uint64_t{max_pinned_mb} << 8; }
 	bool allows(std::string_view device_name, uint64_t node_guid) const;
@@ -83,15 +103,17 @@ struct Config {
 		std::optional<std::vector<DeviceSelector>> devices;
 		std::optional<uint32_t> max_contexts;
 		std::optional<uint32_t> max_pinned_mb;
+		std::array<std::optional<uint32_t>, kObjectKinds> max_objects;
+
+		// Sets in `policy` what this section sets.
+		void apply_to(VmPolicy &policy) const;
 	};
 
 	// The file it was read from; empty for the built-in configuration.
 	std::string origin;
 	// Without a configuration file: every VM gets every device hyvd
 	// offers (every device with a personality).
-	VmPolicy defaults{.devices = {DeviceSelector{}},
-			  .max_contexts = kDefaultMaxContexts,
-			  .max_pinned_mb = kDefaultMaxPinnedMb};
+	VmPolicy defaults{.devices = {DeviceSelector{}}};
 	std::map<std::string, VmSection> by_name;
 	std::map<std::array<uint8_t, 16>, VmSection> by_uuid;
 

@@ -105,6 +105,13 @@ public:
 
 	// Host objects and pinned guest pages over all contexts.
 	ObjectCounts object_counts() const;
+	// Whether the VM holds as many `kind` objects as its policy allows
+	// (check before creating one on the host: EDQUOT).
+	bool at_object_quota(ObjectKind kind) const
+	{
+		return object_counts()[static_cast<std::size_t>(kind)] >=
+		       policy_.max_objects_of(kind);
+	}
 	uint64_t pinned_pages() const;
 
 	// The relay fd's memory ioctls; nullptr until the session sets them

@@ -63,7 +63,7 @@ public:
 	// The object a host event's user_handle names.
 	std::optional<std::pair<ObjectKind, uint32_t>> by_user_handle(uint64_t user_handle) const;
 
-	ObjectCounts counts() const;
+	ObjectCounts counts() const { return counts_; }
 	uint64_t pinned_pages() const;
 
 private:
@@ -74,6 +74,7 @@ private:
 	HostContext host_;
 	std::map<Key, HostObject> objects_;
 	std::map<uint64_t, Key> by_user_handle_;
+	ObjectCounts counts_{};		// objects_ by kind
 	uint64_t last_user_handle_ = 0;
 	std::unique_ptr<ContextWatch> watch_;
 };
