@@ -181,26 +181,12 @@ static void vhost_hyv_drain_rings(struct vhost_hyv *vh)
 	}
 }
 
-static long vhost_hyv_stop(struct vhost_hyv *vh)
-{
-	long err;
-
-	mutex_lock(&vh->dev.mutex);
-	err = vhost_dev_check_owner(&vh->dev);
-	if (!err) {
-		vhost_hyv_stop_vqs(vh);
-		vhost_hyv_drain_rings(vh);
-	}
-	mutex_unlock(&vh->dev.mutex);
-	return err;
-}
-
 /*
- * The guest reset the device: stop as for SET_RUNNING(0), and have the
- * relay tell the broker, ahead of every later request, to destroy what the
- * guest's previous instance held on the host.
+ * SET_RUNNING(0), or with @reset RESET_DEVICE: the guest reset the device,
+ * and the relay also tells the broker, ahead of every later request, to
+ * destroy what the guest's previous instance held on the host.
  */
-static long vhost_hyv_reset_device(struct vhost_hyv *vh)
+static long vhost_hyv_stop(struct vhost_hyv *vh, bool reset)
 {
 	long err;
 
@@ -208,7 +194,8 @@ static long vhost_hyv_reset_device(struct vhost_hyv *vh)
 	err = vhost_dev_check_owner(&vh->dev);
 	if (!err) {
 		vhost_hyv_stop_vqs(vh);
-		vhost_hyv_relay_reset(vh->relay);
+		if (reset)
+			vhost_hyv_relay_reset(vh->relay);
 		vhost_hyv_drain_rings(vh);
 	}
 	mutex_unlock(&vh->dev.mutex);
@@ -361,11 +348,11 @@ static long vhost_hyv_ioctl(struct file *file, unsigned int ioctl,
 			return -EFAULT;
 		if (running != 0 && running != 1)
 			return -EINVAL;
-		return running ? vhost_hyv_start(vh) : vhost_hyv_stop(vh);
+		return running ? vhost_hyv_start(vh) : vhost_hyv_stop(vh, false);
 	case VHOST_HYV_GET_RELAY:
 		return vhost_hyv_get_relay(vh);
 	case VHOST_HYV_RESET_DEVICE:
-		return vhost_hyv_reset_device(vh);
+		return vhost_hyv_stop(vh, true);
 	case VHOST_HYV_SET_SHM:
 		return vhost_hyv_shm_set(vh->relay, file, argp);
 	case VHOST_RESET_OWNER:
