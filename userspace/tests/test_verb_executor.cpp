@@ -85,6 +85,18 @@ struct Fixture {
 		return broker::execute_verb(vm, *context, req, body);
 	}
 
+	// REG_MR of one guest page at iova 0x1000.
+	Result<std::size_t> reg_one_page()
+	{
+		static const virtio_hyv_page_run one[1] = {{0x100000, 1}};
+		const proto::RegMrRequest req{.ctx_handle = ctx_handle,
+					      .iova = 0x1000,
+					      .length = 0x1000,
+					      .num_runs = 1,
+					      .runs = std::as_bytes(std::span(one))};
+		return broker::execute_reg_mr(vm, *context, req, body);
+	}
+
 	// The handle a create answered.
 	uint32_t created_handle() const { return read_at<uint32_t>(body, kVerbResp); }
 	uint32_t num_maps() const { return load_le<uint32_t>(body, 16); }
@@ -387,15 +399,8 @@ TEST_CASE("creates beyond the VM's quota of their kind are EDQUOT, and never rea
 	CHECK(f.verb(IB_USER_VERBS_CMD_ALLOC_PD, pd));
 	CHECK(f.vm.object_counts()[static_cast<int>(ObjectKind::pd)] == 2);
 
-	const virtio_hyv_page_run one[1] = {{0x100000, 1}};
-	const proto::RegMrRequest req{.ctx_handle = f.ctx_handle,
-				      .iova = 0x1000,
-				      .length = 0x1000,
-				      .num_runs = 1,
-				      .runs = std::as_bytes(std::span(one))};
-	REQUIRE(broker::execute_reg_mr(f.vm, *f.context, req, f.body));
-	CHECK(broker::execute_reg_mr(f.vm, *f.context, req, f.body).error() ==
-	      errno_code(EDQUOT));
+	REQUIRE(f.reg_one_page());
+	CHECK(f.reg_one_page().error() == errno_code(EDQUOT));
 	CHECK(f.relay->guest_maps.size() == 1);	// nothing pinned for the refused one
 }
 
@@ -419,13 +424,7 @@ TEST_CASE("closing a context: guest access first, then the host file, then the w
 	Fixture f;
 	ib_uverbs_create_cq cq{};
 	REQUIRE(f.verb(IB_USER_VERBS_CMD_CREATE_CQ, cq, sizeof(rxe_create_cq_resp)));
-	const virtio_hyv_page_run one[1] = {{0x100000, 1}};
-	const proto::RegMrRequest req{.ctx_handle = f.ctx_handle,
-				      .iova = 0x1000,
-				      .length = 0x1000,
-				      .num_runs = 1,
-				      .runs = std::as_bytes(std::span(one))};
-	REQUIRE(broker::execute_reg_mr(f.vm, *f.context, req, f.body));
+	REQUIRE(f.reg_one_page());
 	f.journal->clear();
 
 	REQUIRE_FALSE(f.vm.destroy_context(f.ctx_handle));
