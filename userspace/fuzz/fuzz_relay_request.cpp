@@ -3,8 +3,8 @@
 // guest's request bytes) through the dispatcher hyvd runs, for one VM with
 // two fake host devices whose contexts persist across inputs (their uverbs
 // files and the relay's memory are fakes, so VERB, REG_MR and DOORBELL run
-// through), and checks that the answer stays within what the chain offered
-// and the pinned pages within the quota.
+// through), and checks that the answer stays within what the chain offered,
+// the pinned pages within the quota, and that a reset notice leaves nothing.
 #include "../tests/fake_host_device.hpp"
 
 #include <hyv/broker/broker.hpp>
@@ -63,6 +63,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	const auto len = dispatch_relay_frame(vm, frame, out);
 	const auto header = decode_relay_header(frame);
+	if (header && header->id == VHOST_HYV_RELAY_RESET) {
+		// vhost_hyv's reset notice has no answer and leaves nothing behind.
+		if (len || vm.context_count() != 0 || vm.pinned_pages() != 0)
+			std::abort();
+		return 0;
+	}
 	if (!len) {
 		if (header)
 			std::abort();	// a frame that names its request is answered
