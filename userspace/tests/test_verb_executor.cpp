@@ -18,6 +18,7 @@
 #include <rdma/siw-abi.h>
 
 #include <catch2/catch_test_macros.hpp>
+#include <catch2/generators/catch_generators.hpp>
 
 #include <cstring>
 #include <vector>
@@ -86,12 +87,13 @@ struct Fixture {
 	}
 
 	// REG_MR of one guest page at iova 0x1000.
-	Result<std::size_t> reg_one_page()
+	Result<std::size_t> reg_one_page(uint32_t access_flags = 0)
 	{
 		static const virtio_hyv_page_run one[1] = {{0x100000, 1}};
 		const proto::RegMrRequest req{.ctx_handle = ctx_handle,
 					      .iova = 0x1000,
 					      .length = 0x1000,
+					      .access_flags = access_flags,
 					      .num_runs = 1,
 					      .runs = std::as_bytes(std::span(one))};
 		return broker::execute_reg_mr(vm, *context, req, body);
@@ -373,6 +375,27 @@ TEST_CASE("REG_MR: bad runs are EINVAL, the pinned quota is EDQUOT", "[verbs]")
 	      errno_code(EDQUOT));
 	CHECK(f.relay->guest_maps.empty());
 	CHECK(f.file->commands.empty());
+}
+
+TEST_CASE("REG_MR: access rights and relaxed ordering pass, other access flags are EOPNOTSUPP",
+	  "[verbs]")
+{
+	Fixture f;
+	const uint32_t refused =
+		GENERATE(as<uint32_t>{}, IB_UVERBS_ACCESS_ZERO_BASED, IB_UVERBS_ACCESS_ON_DEMAND,
+			 IB_UVERBS_ACCESS_HUGETLB, 1U << 8, 1U << 30);
+	CAPTURE(refused);
+	CHECK(f.reg_one_page(IB_UVERBS_ACCESS_LOCAL_WRITE | refused).error() ==
+	      errno_code(EOPNOTSUPP));
+	CHECK(f.relay->guest_maps.empty());
+	CHECK(f.file->commands.empty());
+
+	const uint32_t allowed = IB_UVERBS_ACCESS_LOCAL_WRITE | IB_UVERBS_ACCESS_REMOTE_WRITE |
+				 IB_UVERBS_ACCESS_REMOTE_READ | IB_UVERBS_ACCESS_REMOTE_ATOMIC |
+				 IB_UVERBS_ACCESS_MW_BIND | IB_UVERBS_ACCESS_RELAXED_ORDERING;
+	REQUIRE(f.reg_one_page(allowed));
+	CHECK(read_at<uint32_t>(f.file->commands.back().in,
+				offsetof(ib_uverbs_reg_mr, access_flags)) == allowed);
 }
 
 TEST_CASE("creates beyond the VM's quota of their kind are EDQUOT, and never reach the host",

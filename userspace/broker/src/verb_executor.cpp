@@ -7,6 +7,7 @@
 #include <hyv/proto/control_response.hpp>
 
 #include <linux/virtio_hyv.h>
+#include <rdma/ib_user_ioctl_verbs.h>
 #include <rdma/ib_user_verbs.h>
 
 #include <fmt/format.h>
@@ -147,6 +148,16 @@ std::error_code refuse(Vm &vm, const DriverPersonality &personality, const char 
 			     vm.log_name(), personality.name, command, refusal.reason, suppressed);
 	return refusal.error;
 }
+
+// The MR access flags a guest may ask for: access rights and relaxed
+// ordering.  The window hyvd registers is pinned guest memory at hyvd's
+// address; a mode that changes how the host pins or addresses it
+// (on-demand paging, zero-based, huge pages, flush targets) or a flag
+// this hyvd does not know is refused.
+constexpr uint32_t kGuestMrAccess =
+	IB_UVERBS_ACCESS_LOCAL_WRITE | IB_UVERBS_ACCESS_REMOTE_WRITE | IB_UVERBS_ACCESS_REMOTE_READ |
+	IB_UVERBS_ACCESS_REMOTE_ATOMIC | IB_UVERBS_ACCESS_MW_BIND |
+	IB_UVERBS_ACCESS_RELAXED_ORDERING;
 
 // A create beyond the VM's quota of its kind: EDQUOT for the guest, and a
 // line for the log (rate-limited: a guest can flood creates at will).
@@ -293,6 +304,10 @@ Result<std::size_t> execute_reg_mr(Vm &vm, VmContext &context, const proto::RegM
 			       "not a command of the driver"});
 	if (auto refusal = check_udata(*rule, req.udata, req.resp_udata_max))
 		return refuse(vm, personality, "REG_MR", std::move(*refusal));
+	if (const uint32_t unsupported = req.access_flags & ~kGuestMrAccess)
+		return refuse(vm, personality, "REG_MR",
+			      {errno_code(EOPNOTSUPP),
+			       fmt::format("access flags {:#x} not allowed", unsupported)});
 
 	std::vector<PageRun> runs(req.num_runs);
 	for (std::size_t i = 0; i < runs.size(); i++)
