@@ -21,6 +21,7 @@
 
 #include <linux/virtio_hyv.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <string>
@@ -80,16 +81,17 @@ int run(const Options &options, Config config)
 	// control clients, the device scan), which use the broker as they go.
 	boost::asio::io_context io;
 
-	auto listener_at = [&](const std::string &path) {
-		auto listener = UnixListener::open(io.get_executor(), path);
+	const AccessPolicy &access = broker.config().access;
+	auto listener_at = [&](const std::string &path, const SocketAccess &socket_access) {
+		auto listener = UnixListener::open(io.get_executor(), path, socket_access);
 		if (!listener)
 			spdlog::critical("cannot listen on {}: {}", path, listener.error().message());
 		return listener;
 	};
-	auto broker_listener = listener_at(options.broker_socket);
+	auto broker_listener = listener_at(options.broker_socket, access.broker_socket);
 	if (!broker_listener)
 		return 1;
-	auto control_listener = listener_at(options.control_socket);
+	auto control_listener = listener_at(options.control_socket, access.control_socket);
 	if (!control_listener)
 		return 1;
 	broker.rescan();
@@ -102,7 +104,10 @@ int run(const Options &options, Config config)
 		io.stop();
 	});
 
-	const SessionContext context{.broker = broker, .hello_timeout = kHelloTimeout};
+	const SessionContext context{.broker = broker,
+				     .hello_timeout = kHelloTimeout,
+				     .self = ::geteuid(),
+				     .check_relay = check_vhost_hyv_relay};
 	spawn_detached(io.get_executor(),
 		       accept_loop((*broker_listener)->acceptor(), "broker socket",
 				   [context](auto socket) { return serve_vm(std::move(socket), context); }),
@@ -110,7 +115,8 @@ int run(const Options &options, Config config)
 	spawn_detached(io.get_executor(),
 		       accept_loop((*control_listener)->acceptor(), "control socket",
 				   [&broker](auto socket) {
-					   return serve_control_client(std::move(socket), broker);
+					   return serve_control_client(std::move(socket), broker,
+								       ::geteuid());
 				   }),
 		       "control socket");
 	spawn_detached(io.get_executor(), watch_devices(broker, kRescanInterval), "device scan");

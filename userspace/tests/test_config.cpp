@@ -144,7 +144,8 @@ TEST_CASE("bad files are refused with the place and the reason", "[config]")
 	CHECK(error_of("[defaults]\ndevices = [\"rxe0\"\n") ==
 	      "hyvd.toml:2:19: Error while parsing array: encountered end-of-file");
 	CHECK(error_of("[default]\n") ==
-	      "hyvd.toml:1:2: unknown table or key 'default' (expected [defaults] or [vm.NAME])");
+	      "hyvd.toml:1:2: unknown table or key 'default' (expected [defaults], [vm.NAME] or "
+	      "[access])");
 	CHECK(error_of("devices = [\"*\"]\n").starts_with("hyvd.toml:1:1: unknown table or key"));
 	CHECK(error_of("[vm.guest1]\ndevics = [\"rxe0\"]\n") ==
 	      "hyvd.toml:2:1: [vm.\"guest1\"]: unknown key 'devics' (expected devices, "

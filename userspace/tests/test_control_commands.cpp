@@ -12,9 +12,9 @@ using nlohmann::json;
 
 namespace {
 
-json ask(Broker &broker, const json &request)
+json ask(Broker &broker, const json &request, ControlRole role = ControlRole::admin)
 {
-	return json::parse(handle_control_line(request.dump(), broker));
+	return json::parse(handle_control_line(request.dump(), broker, role));
 }
 
 } // namespace
@@ -52,7 +52,7 @@ TEST_CASE("list answers every VM with the documented fields", "[control]")
 TEST_CASE("list with no VMs is an empty array", "[control]")
 {
 	BrokerFixture f;
-	CHECK(handle_control_line(R"({"cmd":"list"})", f.broker()) == R"({"ok":true,"vms":[]})");
+	CHECK(handle_control_line(R"({"cmd":"list"})", f.broker(), ControlRole::admin) == R"({"ok":true,"vms":[]})");
 }
 
 TEST_CASE("devices lists host devices and the VMs using them", "[control]")
@@ -112,6 +112,31 @@ TEST_CASE("a device without a personality is refused: listed with its reason, ne
 	CHECK(BrokerFixture::names(g1.vm()) == std::vector<std::string>{"rxe0", "siw0"});
 }
 
+TEST_CASE("a reader lists, only an administrator attaches and detaches, a stranger nothing",
+	  "[control]")
+{
+	BrokerFixture f;
+	auto registration = f.add_vm("guest1");
+	const json denied = {{"ok", false},
+			     {"error", "permission denied: 'detach' is for the administrators of "
+				       "[access]"}};
+
+	CHECK(ask(f.broker(), {{"cmd", "list"}}, ControlRole::reader)["ok"] == true);
+	CHECK(ask(f.broker(), {{"cmd", "devices"}}, ControlRole::reader)["ok"] == true);
+	CHECK(ask(f.broker(), {{"cmd", "detach"}, {"vm", "guest1"}, {"device", "siw0"}},
+		  ControlRole::reader) == denied);
+	CHECK(ask(f.broker(), {{"cmd", "attach"}, {"vm", "guest1"}, {"device", "siw0"}},
+		  ControlRole::reader)["ok"] == false);
+	const json stranger = {{"ok", false},
+			       {"error", "permission denied: not a user of hyvd's control socket"}};
+	CHECK(ask(f.broker(), {{"cmd", "list"}}, ControlRole::none) == stranger);
+	CHECK(ask(f.broker(), {{"cmd", "detach"}, {"vm", "guest1"}, {"device", "siw0"}},
+		  ControlRole::none) == stranger);
+	CHECK(BrokerFixture::names(registration.vm()) == std::vector<std::string>{"rxe0", "siw0"});
+	CHECK(ask(f.broker(), {{"cmd", "detach"}, {"vm", "guest1"}, {"device", "siw0"}},
+		  ControlRole::admin) == json{{"ok", true}});
+}
+
 TEST_CASE("attach and detach answer ok or hyvd's reason", "[control]")
 {
 	BrokerFixture f;
@@ -133,7 +158,7 @@ TEST_CASE("bad control requests get ok:false with a reason", "[control]")
 {
 	BrokerFixture f;
 	auto error_of = [&](std::string_view line) {
-		const json reply = json::parse(handle_control_line(line, f.broker()));
+		const json reply = json::parse(handle_control_line(line, f.broker(), ControlRole::admin));
 		CHECK(reply["ok"] == false);
 		return reply["error"].get<std::string>();
 	};
@@ -148,6 +173,6 @@ TEST_CASE("labels that are not UTF-8 do not break the reply", "[control]")
 {
 	BrokerFixture f;
 	auto registration = f.add_vm("bad\xff");
-	const json reply = json::parse(handle_control_line(R"({"cmd":"list"})", f.broker()));
+	const json reply = json::parse(handle_control_line(R"({"cmd":"list"})", f.broker(), ControlRole::admin));
 	CHECK(reply["vms"][0]["name"] == "bad\xef\xbf\xbd");
 }

@@ -11,6 +11,7 @@
 #include <catch2/catch_test_macros.hpp>
 
 #include <sys/un.h>
+#include <unistd.h>
 
 using namespace hyv::test;
 using namespace hyv::broker;
@@ -27,14 +28,15 @@ public:
 		  broker_(parse_config("[defaults]\ndevices = [\"rxe0\"]\n", "test").value())
 	{
 		io_.run_on([&] {
-			auto listener = UnixListener::open(io_.io().get_executor(), path_);
+			auto listener = UnixListener::open(io_.io().get_executor(), path_, {});
 			REQUIRE(listener);
 			listener_ = std::move(*listener);
 			spawn_detached(io_.io().get_executor(),
 				       accept_loop(listener_->acceptor(), "control",
 						   [this](auto socket) {
 							   return serve_control_client(
-								   std::move(socket), broker_.broker());
+								   std::move(socket), broker_.broker(),
+								   ::geteuid());
 						   }),
 				       "control");
 			registration_.emplace(broker_.add_vm("guest1"));

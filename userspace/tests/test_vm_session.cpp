@@ -6,6 +6,7 @@
 #include "test_support.hpp"
 
 #include <hyv/broker/accept_loop.hpp>
+#include <hyv/broker/peer_access.hpp>
 #include <hyv/broker/vm_session.hpp>
 #include <hyv/proto/relay_frame.hpp>
 
@@ -29,7 +30,11 @@ struct Welcome {
 
 class SessionFixture {
 public:
-	explicit SessionFixture(std::chrono::milliseconds hello_timeout = std::chrono::seconds(5))
+	// The relay here is a socket pair, which passes `check_relay` unless a
+	// test asks for hyvd's real check.
+	explicit SessionFixture(std::chrono::milliseconds hello_timeout = std::chrono::seconds(5),
+				std::function<std::error_code(int)> check_relay =
+					[](int) { return std::error_code{}; })
 		: inventory_(default_scan()), broker_({}, inventory_, fake_opener())
 	{
 		broker_.rescan();
@@ -41,7 +46,10 @@ public:
 		set_timeouts(qemu_.get());
 		set_timeouts(vhost_.get());
 		const int hyvd_end = pair.b.release();
-		const SessionContext context{.broker = broker_, .hello_timeout = hello_timeout};
+		const SessionContext context{.broker = broker_,
+					     .hello_timeout = hello_timeout,
+					     .self = ::geteuid(),
+					     .check_relay = std::move(check_relay)};
 		io_.run_on([&] {
 			asio::local::stream_protocol::socket socket(
 				io_.io(), asio::local::stream_protocol(), hyvd_end);
@@ -244,6 +252,17 @@ TEST_CASE("an unsupported broker version is answered and closed", "[session]")
 TEST_CASE("a peer that never sends HELLO is disconnected", "[session]")
 {
 	SessionFixture f(std::chrono::milliseconds(100));
+	CHECK(SessionFixture::closed_by_hyvd(f.qemu_.get()));
+	CHECK(f.vms().empty());
+}
+
+TEST_CASE("an fd that is not a vhost-hyv relay is refused with EINVAL", "[session]")
+{
+	SessionFixture f(std::chrono::seconds(5), check_vhost_hyv_relay);
+	f.send_hello(sample_hello());
+	const Welcome welcome = f.read_welcome();
+	CHECK(welcome.status == -EINVAL);
+	CHECK(welcome.vm_id == 0);
 	CHECK(SessionFixture::closed_by_hyvd(f.qemu_.get()));
 	CHECK(f.vms().empty());
 }

@@ -9,10 +9,14 @@
 #include <toml++/toml.h>
 
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
+#include <cstdint>
 #include <stdexcept>
 #include <system_error>
 
@@ -93,10 +97,13 @@ public:
 			} else if (key.str() == "vm") {
 				if (auto error = vm_sections(node, config))
 					return *error;
+			} else if (key.str() == "access") {
+				if (auto error = access_table(node, config.access))
+					return *error;
 			} else {
 				return error_at(origin_, key.source(),
 						fmt::format("unknown table or key '{}' (expected "
-							    "[defaults] or [vm.NAME])",
+							    "[defaults], [vm.NAME] or [access])",
 							    key.str()));
 			}
 		}
@@ -104,6 +111,152 @@ public:
 	}
 
 private:
+	std::optional<ConfigError> access_table(const toml::node &node, AccessPolicy &access)
+	{
+		const toml::table *table = node.as_table();
+		if (!table)
+			return error_at(origin_, node.source(), "'access' must be a table");
+		for (auto &&[key, value] : *table) {
+			const std::string_view field = key.str();
+			const std::string what = fmt::format("[access] {}", field);
+			std::optional<ConfigError> error;
+			if (field == "broker_socket_mode")
+				error = socket_mode(value, what, access.broker_socket.mode);
+			else if (field == "control_socket_mode")
+				error = socket_mode(value, what, access.control_socket.mode);
+			else if (field == "broker_socket_group")
+				error = group_id(value, what, access.broker_socket.group.emplace());
+			else if (field == "control_socket_group")
+				error = group_id(value, what, access.control_socket.group.emplace());
+			else if (field == "qemu_users")
+				error = id_list(value, what, access.qemu.users, &Parser::user_id);
+			else if (field == "qemu_groups")
+				error = id_list(value, what, access.qemu.groups, &Parser::group_id);
+			else if (field == "admin_users")
+				error = id_list(value, what, access.admins.users, &Parser::user_id);
+			else if (field == "admin_groups")
+				error = id_list(value, what, access.admins.groups, &Parser::group_id);
+			else if (field == "reader_users")
+				error = id_list(value, what, access.readers.users, &Parser::user_id);
+			else if (field == "reader_groups")
+				error = id_list(value, what, access.readers.groups, &Parser::group_id);
+			else
+				error = error_at(origin_, key.source(),
+						 fmt::format("[access]: unknown key '{}' (expected "
+							     "{{broker,control}}_socket_{{mode,group}} "
+							     "or {{qemu,admin,reader}}_{{users,groups}})",
+							     field));
+			if (error)
+				return error;
+		}
+		return std::nullopt;
+	}
+
+	// Read and write for the owner, at most read and write for the group
+	// and others: a socket needs no more, and setuid or sticky bits on it
+	// would be a typo.
+	std::optional<ConfigError> socket_mode(const toml::node &value, const std::string &what,
+					       mode_t &mode)
+	{
+		const auto number = value.value_exact<int64_t>();
+		if (!number || (*number & ~int64_t{0666}) || (*number & 0600) != 0600)
+			return error_at(origin_, value.source(),
+					fmt::format("{}: must be a mode like 0o660 (owner read "
+						    "and write, nothing but read and write for "
+						    "group and others)",
+						    what));
+		mode = static_cast<mode_t>(*number);
+		return std::nullopt;
+	}
+
+	// A user by name or number.
+	static std::optional<uid_t> lookup_user(const toml::node &value)
+	{
+		if (const auto number = value.value_exact<int64_t>())
+			return *number >= 0 && *number < UINT32_MAX ? std::optional<uid_t>(*number)
+								     : std::nullopt;
+		const auto name = value.value_exact<std::string>();
+		if (!name)
+			return std::nullopt;
+		passwd entry{};
+		passwd *found = nullptr;
+		std::array<char, 4096> buffer{};
+		if (::getpwnam_r(name->c_str(), &entry, buffer.data(), buffer.size(), &found) != 0 ||
+		    !found)
+			return std::nullopt;
+		return found->pw_uid;
+	}
+
+	// A group by name or number.
+	static std::optional<gid_t> lookup_group(const toml::node &value)
+	{
+		if (const auto number = value.value_exact<int64_t>())
+			return *number >= 0 && *number < UINT32_MAX ? std::optional<gid_t>(*number)
+								     : std::nullopt;
+		const auto name = value.value_exact<std::string>();
+		if (!name)
+			return std::nullopt;
+		group entry{};
+		group *found = nullptr;
+		std::array<char, 16384> buffer{};
+		if (::getgrnam_r(name->c_str(), &entry, buffer.data(), buffer.size(), &found) != 0 ||
+		    !found)
+			return std::nullopt;
+		return found->gr_gid;
+	}
+
+	std::optional<ConfigError> user_id(const toml::node &value, const std::string &what,
+					   uid_t &uid)
+	{
+		const auto found = lookup_user(value);
+		if (!found)
+			return error_at(origin_, value.source(),
+					fmt::format("{}: {} is not a user of this system", what,
+						    describe(value)));
+		uid = *found;
+		return std::nullopt;
+	}
+
+	std::optional<ConfigError> group_id(const toml::node &value, const std::string &what,
+					    gid_t &gid)
+	{
+		const auto found = lookup_group(value);
+		if (!found)
+			return error_at(origin_, value.source(),
+					fmt::format("{}: {} is not a group of this system", what,
+						    describe(value)));
+		gid = *found;
+		return std::nullopt;
+	}
+
+	template <typename Id, typename Lookup>
+	std::optional<ConfigError> id_list(const toml::node &node, const std::string &what,
+					   std::vector<Id> &ids, Lookup lookup)
+	{
+		const toml::array *array = node.as_array();
+		if (!array)
+			return error_at(origin_, node.source(),
+					fmt::format("{}: must be an array of names or numbers",
+						    what));
+		ids.clear();
+		for (const toml::node &entry : *array) {
+			Id id{};
+			if (auto error = (this->*lookup)(entry, what, id))
+				return error;
+			ids.push_back(id);
+		}
+		return std::nullopt;
+	}
+
+	static std::string describe(const toml::node &value)
+	{
+		if (const auto name = value.value_exact<std::string>())
+			return fmt::format("'{}'", *name);
+		if (const auto number = value.value_exact<int64_t>())
+			return std::to_string(*number);
+		return "this value";
+	}
+
 	std::optional<ConfigError> vm_sections(const toml::node &node, Config &config)
 	{
 		const toml::table *vms = node.as_table();

@@ -45,7 +45,7 @@ json change_devices(const json &request, Broker &broker, bool attach)
 	return {{"ok", true}};
 }
 
-json dispatch(const json &request, Broker &broker)
+json dispatch(const json &request, Broker &broker, ControlRole role)
 {
 	if (!request.is_object())
 		return error_reply("request is not a JSON object");
@@ -57,11 +57,12 @@ json dispatch(const json &request, Broker &broker)
 		return vm_list_json(broker);
 	if (*cmd == "devices")
 		return device_list_json(broker);
-	if (*cmd == "attach")
-		return change_devices(request, broker, true);
-	if (*cmd == "detach")
-		return change_devices(request, broker, false);
-	return error_reply("unknown command '" + *cmd + "'");
+	if (*cmd != "attach" && *cmd != "detach")
+		return error_reply("unknown command '" + *cmd + "'");
+	if (role != ControlRole::admin)
+		return error_reply("permission denied: '" + *cmd +
+				   "' is for the administrators of [access]");
+	return change_devices(request, broker, *cmd == "attach");
 }
 
 } // namespace
@@ -146,11 +147,13 @@ json device_list_json(const Broker &broker)
 	return {{"ok", true}, {"devices", std::move(list)}, {"refused", std::move(refused)}};
 }
 
-std::string handle_control_line(std::string_view line, Broker &broker)
+std::string handle_control_line(std::string_view line, Broker &broker, ControlRole role)
 {
+	if (role != ControlRole::admin)
+		return error_reply("permission denied: not a user of hyvd's control socket").dump();
 	const json request = json::parse(line, nullptr, /*allow_exceptions=*/false);
 	const json reply = request.is_discarded() ? error_reply("request is not valid JSON")
-						  : dispatch(request, broker);
+						  : dispatch(request, broker, role);
 
 	// Labels come from QEMU and may hold invalid UTF-8; never let them
 	// make dump() throw.

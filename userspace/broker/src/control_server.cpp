@@ -12,9 +12,33 @@
 
 namespace hyv::broker {
 
-awaitable<void> serve_control_client(asio::local::stream_protocol::socket socket,
-				     Broker &broker)
+namespace {
+
+// The role of the client on `socket`; none if the kernel cannot say who
+// it is.
+ControlRole role_of(asio::local::stream_protocol::socket &socket, const Broker &broker,
+		    uid_t self)
 {
+	auto peer = peer_identity(socket.native_handle());
+	if (!peer) {
+		spdlog::error("control connection refused error=\"cannot identify peer: {}\"",
+			      peer.error().message());
+		return ControlRole::none;
+	}
+	const ControlRole role = control_role(broker.config().access, *peer, self);
+	if (role == ControlRole::none)
+		spdlog::warn("control connection refused pid={} uid={} reason=\"neither an "
+			     "administrator nor a reader of [access]\"",
+			     peer->pid, peer->uid);
+	return role;
+}
+
+} // namespace
+
+awaitable<void> serve_control_client(asio::local::stream_protocol::socket socket,
+				     Broker &broker, uid_t self)
+{
+	const ControlRole role = role_of(socket, broker, self);
 	std::string input;
 
 	for (;;) {
@@ -28,7 +52,8 @@ awaitable<void> serve_control_client(asio::local::stream_protocol::socket socket
 		} else if (rec) {
 			co_return;
 		} else {
-			reply = handle_control_line(std::string_view(input).substr(0, n - 1), broker);
+			reply = handle_control_line(std::string_view(input).substr(0, n - 1), broker,
+						    role);
 			input.erase(0, n);
 		}
 		reply += '\n';

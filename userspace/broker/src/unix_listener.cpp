@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
-
 #include <cstring>
 
 namespace hyv::broker {
@@ -46,7 +45,8 @@ std::error_code remove_stale_socket(const std::filesystem::path &path, const soc
 } // namespace
 
 Result<std::unique_ptr<UnixListener>> UnixListener::open(const asio::any_io_executor &executor,
-							 const std::filesystem::path &path)
+							 const std::filesystem::path &path,
+							 const SocketAccess &access)
 {
 	auto addr = unix_address(path);
 	if (!addr)
@@ -65,10 +65,17 @@ Result<std::unique_ptr<UnixListener>> UnixListener::open(const asio::any_io_exec
 	acceptor.open(asio::local::stream_protocol(), ec);
 	if (!ec)
 		acceptor.bind(asio::local::stream_protocol::endpoint(path.native()), ec);
-	if (!ec)
-		acceptor.listen(asio::socket_base::max_listen_connections, ec);
 	if (ec)
 		return to_std(ec);
+	if (auto access_ec = apply_socket_access(path.c_str(), access)) {
+		::unlink(path.c_str());
+		return access_ec;
+	}
+	acceptor.listen(asio::socket_base::max_listen_connections, ec);
+	if (ec) {
+		::unlink(path.c_str());
+		return to_std(ec);
+	}
 
 	struct stat st;
 	if (::stat(path.c_str(), &st) < 0)

@@ -3,6 +3,7 @@
 
 #include <hyv/broker/broker_hello.hpp>
 #include <hyv/broker/context_events.hpp>
+#include <hyv/broker/peer_access.hpp>
 #include <hyv/broker/relay_memory.hpp>
 #include <hyv/broker/request_dispatcher.hpp>
 #include <hyv/proto/broker_error.hpp>
@@ -48,16 +49,6 @@ awaitable<std::error_code> send_welcome(local_socket &socket, int32_t status, ui
 	const auto welcome = proto::encode_welcome(status, vm_id);
 	auto [ec, written] = co_await asio::async_write(socket, asio::buffer(welcome), use_result);
 	co_return to_std(ec);
-}
-
-Result<ucred> peer_credentials(local_socket &socket)
-{
-	ucred cred{};
-	socklen_t len = sizeof(cred);
-
-	if (::getsockopt(socket.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
-		return last_errno();
-	return cred;
 }
 
 // Events go out with one synchronous write each: vhost_hyv takes or refuses
@@ -161,7 +152,7 @@ void log_disconnected(const Vm &vm, const char *side, std::error_code reason)
 
 awaitable<void> serve_vm(local_socket socket, SessionContext context)
 {
-	auto peer = peer_credentials(socket);
+	auto peer = peer_identity(socket.native_handle());
 	if (!peer) {
 		spdlog::error("broker connection refused error=\"cannot identify peer: {}\"",
 			      peer.error().message());
@@ -182,6 +173,20 @@ awaitable<void> serve_vm(local_socket socket, SessionContext context)
 		co_return;
 	}
 	const proto::BrokerHello &hello = received->hello;
+	if (!admits(context.broker.config().access.qemu, *peer, context.self)) {
+		spdlog::error("broker connection refused pid={} uid={} error=\"not a QEMU user "
+			      "of [access]\"",
+			      peer->pid, peer->uid);
+		co_await send_welcome(socket, -EACCES, 0);
+		co_return;
+	}
+	if (auto ec = context.check_relay(received->relay_fd.get())) {
+		spdlog::error("broker connection refused pid={} error=\"the fd sent with HELLO is "
+			      "not a vhost-hyv relay: {}\"",
+			      peer->pid, ec.message());
+		co_await send_welcome(socket, -ec.value(), 0);
+		co_return;
+	}
 
 	asio::posix::stream_descriptor relay(socket.get_executor(),
 					     received->relay_fd.release());

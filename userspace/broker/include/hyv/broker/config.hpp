@@ -16,6 +16,14 @@
 //   [vm."8c1e5a53-2b1c-4f8e-9a43-0d4c1b2e7f10"]   # by QEMU -uuid
 //   devices = ["7cfe:9003:00ae:c4e0"]
 //
+//   [access]                      # who may use hyvd's sockets
+//   broker_socket_group = "kvm"   # owner: hyvd's user; group: hyvd's
+//   broker_socket_mode = 0o660    # group unless set; mode 0o600 unless set
+//   qemu_users = ["libvirt-qemu"] # may connect to broker.sock
+//   admin_groups = ["hyvadm"]     # every control command (also
+//                                 # admin_users); readers (reader_users,
+//                                 # reader_groups) only list and devices
+//
 // A [vm.*] section overrides the keys it sets, the others come from
 // [defaults].  A VM matching a UUID section and a name section gets the
 // UUID section.  Whatever a list names, a VM gets only devices hyvd
@@ -24,6 +32,7 @@
 // Documentation/admin-guide.rst is the reference.
 #pragma once
 
+#include <hyv/broker/peer_access.hpp>
 #include <hyv/broker/verb_table.hpp>
 
 #include <boost/system/result.hpp>
@@ -116,6 +125,9 @@ struct Config {
 	VmPolicy defaults{.devices = {DeviceSelector{}}};
 	std::map<std::string, VmSection> by_name;
 	std::map<std::array<uint8_t, 16>, VmSection> by_uuid;
+	// Without an [access] table: both sockets 0600, hyvd's user and root
+	// only.
+	AccessPolicy access;
 
 	VmPolicy policy_for(std::string_view vm_name, const std::array<uint8_t, 16> &uuid) const;
 };
@@ -133,8 +145,9 @@ struct ConfigError {
 using ConfigResult = boost::system::result<Config, ConfigError>;
 
 // `origin` names the text in error messages.  Unknown tables and keys,
-// values of the wrong type or out of range, and malformed device entries
-// are errors: a typo must not silently give a VM every device.
+// values of the wrong type or out of range, malformed device entries and
+// users or groups the system does not know are errors: a typo must not
+// silently give a VM every device, or a stranger a socket.
 ConfigResult parse_config(std::string_view text, std::string_view origin);
 
 // Reads and parses `path`.  A file that does not exist is the built-in

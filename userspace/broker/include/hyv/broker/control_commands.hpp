@@ -7,6 +7,7 @@
 #pragma once
 
 #include <hyv/broker/broker.hpp>
+#include <hyv/broker/peer_access.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -18,7 +19,9 @@ namespace hyv::broker {
 nlohmann::json vm_list_json(const Broker &broker);
 nlohmann::json device_list_json(const Broker &broker);
 
-// The answer line (without its newline) to one request line.
-std::string handle_control_line(std::string_view line, Broker &broker);
+// The answer line (without its newline) to one request line from a client
+// of `role`: list and devices for a reader, attach and detach too for an
+// administrator, "permission denied" for anything else.
+std::string handle_control_line(std::string_view line, Broker &broker, ControlRole role);
 
 } // namespace hyv::broker

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <hyv/broker/asio.hpp>
+#include <hyv/broker/peer_access.hpp>
 #include <hyv/result.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -19,9 +20,12 @@ class UnixListener {
 public:
 	// Creates missing parent directories.  A socket already at `path` is
 	// replaced only if nobody accepts connections on it; any other file
-	// there is an error (EEXIST), as is a live listener (EADDRINUSE).
+	// there is an error (EEXIST), as is a live listener (EADDRINUSE).  The
+	// socket file gets the group and mode of `access` before it listens,
+	// so nobody connects through the mode the umask gave it.
 	static Result<std::unique_ptr<UnixListener>> open(const asio::any_io_executor &executor,
-							  const std::filesystem::path &path);
+							  const std::filesystem::path &path,
+							  const SocketAccess &access);
 
 	UnixListener(const UnixListener &) = delete;
 	UnixListener &operator=(const UnixListener &) = delete;
