@@ -149,7 +149,7 @@ json device_list_json(const Broker &broker)
 
 std::string handle_control_line(std::string_view line, Broker &broker, ControlRole role)
 {
-	if (role != ControlRole::admin)
+	if (role == ControlRole::none)
 		return error_reply("permission denied: not a user of hyvd's control socket").dump();
 	const json request = json::parse(line, nullptr, /*allow_exceptions=*/false);
 	const json reply = request.is_discarded() ? error_reply("request is not valid JSON")
