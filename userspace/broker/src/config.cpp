@@ -19,12 +19,15 @@
 #include <cstdint>
 #include <stdexcept>
 #include <system_error>
+#include <vector>
 
 namespace hyv::broker {
 namespace {
 
 // IB_DEVICE_NAME_MAX: names are shorter than 64 bytes.
 constexpr std::size_t kMaxDeviceName = 63;
+// The most a passwd or group entry may take (a group's member list grows).
+constexpr std::size_t kMaxEntryBuffer = 1u << 20;
 
 bool is_hex(char c)
 {
@@ -169,64 +172,64 @@ private:
 		return std::nullopt;
 	}
 
-	// A user by name or number.
-	static std::optional<uid_t> lookup_user(const toml::node &value)
+	// A user or a group by number, or by name through `lookup` (getpwnam_r
+	// or getgrnam_r), whose entries hold the id in `id_of`.
+	template <typename Entry, typename Id>
+	static std::optional<Id> lookup_id(const toml::node &value,
+					   int (*lookup)(const char *, Entry *, char *, std::size_t,
+							 Entry **),
+					   Id Entry::*id_of)
 	{
 		if (const auto number = value.value_exact<int64_t>())
-			return *number >= 0 && *number < UINT32_MAX ? std::optional<uid_t>(*number)
+			return *number >= 0 && *number < UINT32_MAX ? std::optional<Id>(*number)
 								     : std::nullopt;
 		const auto name = value.value_exact<std::string>();
 		if (!name)
 			return std::nullopt;
-		passwd entry{};
-		passwd *found = nullptr;
-		std::array<char, 4096> buffer{};
-		if (::getpwnam_r(name->c_str(), &entry, buffer.data(), buffer.size(), &found) != 0 ||
-		    !found)
-			return std::nullopt;
-		return found->pw_uid;
+		// A group with many members needs a larger buffer: ERANGE asks
+		// for one.
+		std::vector<char> buffer(4096);
+		for (;;) {
+			Entry entry{};
+			Entry *found = nullptr;
+			const int err = lookup(name->c_str(), &entry, buffer.data(), buffer.size(),
+					       &found);
+			if (err == ERANGE && buffer.size() < kMaxEntryBuffer) {
+				buffer.resize(buffer.size() * 2);
+				continue;
+			}
+			if (err != 0 || !found)
+				return std::nullopt;
+			return found->*id_of;
+		}
 	}
 
-	// A group by name or number.
-	static std::optional<gid_t> lookup_group(const toml::node &value)
+	// Sets `id` from `found`, or says that `value` is no `kind` ("user",
+	// "group") of this system.
+	template <typename Id>
+	std::optional<ConfigError> resolved(const toml::node &value, const std::string &what,
+					    const char *kind, std::optional<Id> found, Id &id)
 	{
-		if (const auto number = value.value_exact<int64_t>())
-			return *number >= 0 && *number < UINT32_MAX ? std::optional<gid_t>(*number)
-								     : std::nullopt;
-		const auto name = value.value_exact<std::string>();
-		if (!name)
-			return std::nullopt;
-		group entry{};
-		group *found = nullptr;
-		std::array<char, 16384> buffer{};
-		if (::getgrnam_r(name->c_str(), &entry, buffer.data(), buffer.size(), &found) != 0 ||
-		    !found)
-			return std::nullopt;
-		return found->gr_gid;
+		if (!found)
+			return error_at(origin_, value.source(),
+					fmt::format("{}: {} is not a {} of this system", what,
+						    describe(value), kind));
+		id = *found;
+		return std::nullopt;
 	}
 
 	std::optional<ConfigError> user_id(const toml::node &value, const std::string &what,
 					   uid_t &uid)
 	{
-		const auto found = lookup_user(value);
-		if (!found)
-			return error_at(origin_, value.source(),
-					fmt::format("{}: {} is not a user of this system", what,
-						    describe(value)));
-		uid = *found;
-		return std::nullopt;
+		return resolved(value, what, "user", lookup_id(value, ::getpwnam_r, &passwd::pw_uid),
+				uid);
 	}
 
 	std::optional<ConfigError> group_id(const toml::node &value, const std::string &what,
 					    gid_t &gid)
 	{
-		const auto found = lookup_group(value);
-		if (!found)
-			return error_at(origin_, value.source(),
-					fmt::format("{}: {} is not a group of this system", what,
-						    describe(value)));
-		gid = *found;
-		return std::nullopt;
+		return resolved(value, what, "group", lookup_id(value, ::getgrnam_r, &group::gr_gid),
+				gid);
 	}
 
 	template <typename Id, typename Lookup>
